@@ -1,0 +1,335 @@
+package dataset
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/edgeq/edgeq/internal/npy"
+)
+
+// Set is N samples of one shape, stored sample after sample.
+type Set struct {
+	Shape []int     // the shape of one sample (without the leading N)
+	Data  []float32 // N × product(Shape) values
+}
+
+// Len returns the number of samples.
+func (s *Set) Len() int {
+	n := s.SampleLen()
+	if n == 0 {
+		return 0
+	}
+	return len(s.Data) / n
+}
+
+// SampleLen returns the number of values in one sample.
+func (s *Set) SampleLen() int {
+	n := 1
+	for _, d := range s.Shape {
+		n *= d
+	}
+	return n
+}
+
+// Sample returns sample i (a slice of Data, not a copy).
+func (s *Set) Sample(i int) []float32 {
+	n := s.SampleLen()
+	return s.Data[i*n : (i+1)*n : (i+1)*n]
+}
+
+// Slice returns samples [from, to) sharing s's data.
+func (s *Set) Slice(from, to int) *Set {
+	n := s.SampleLen()
+	return &Set{Shape: s.Shape, Data: s.Data[from*n : to*n]}
+}
+
+// Options controls how a source becomes samples.
+type Options struct {
+	Limit    int     // read at most this many samples (0: all)
+	Scale    float64 // integer data becomes (v − Mean)·Scale; 0 means 1/255
+	Mean     float64 //
+	Channels int     // images: 1 (grayscale) or 3 (RGB); 0 keeps what the file has
+	Height   int     // images: resize to Height × Width when both are set
+	Width    int     //
+}
+
+func (o *Options) scale() float64 {
+	if o.Scale == 0 {
+		return 1.0 / 255
+	}
+	return o.Scale
+}
+
+// Load reads a sample set from spec (see the package documentation).
+func Load(spec string, opt Options) (*Set, error) {
+	path, isIDX := idxPath(spec)
+	if isIDX {
+		return loadIDX(path, opt)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.IsDir() {
+		return loadDir(path, opt)
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".npy":
+		return loadNPY(path, opt)
+	case ".png", ".jpg", ".jpeg":
+		img, err := loadImage(path, opt)
+		if err != nil {
+			return nil, err
+		}
+		return &Set{Shape: img.shape, Data: img.data}, nil
+	case ".bin":
+		x, err := loadBin(path)
+		if err != nil {
+			return nil, err
+		}
+		return &Set{Shape: []int{len(x)}, Data: x}, nil
+	}
+	return nil, fmt.Errorf("dataset: %s: unknown kind of file (want idx:PATH, .npy, .bin, .png, .jpg or a folder)", path)
+}
+
+// idxPath strips an "idx:" prefix, and recognizes MNIST-style file names.
+func idxPath(spec string) (string, bool) {
+	if p, ok := strings.CutPrefix(spec, "idx:"); ok {
+		return p, true
+	}
+	base := strings.TrimSuffix(filepath.Base(spec), ".gz")
+	return spec, strings.HasSuffix(base, "-ubyte") || strings.HasSuffix(base, ".idx")
+}
+
+func loadIDX(path string, opt Options) (*Set, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	x, err := ReadIDX(f, opt.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	s := &Set{Shape: slices.Clone(x.Dims[1:]), Data: make([]float32, x.Len())}
+	scale, mean := 1.0, 0.0
+	if x.Int {
+		scale, mean = opt.scale(), opt.Mean
+	}
+	for i := range s.Data {
+		s.Data[i] = float32((x.Value(i) - mean) * scale)
+	}
+	return s, nil
+}
+
+// loadNPY reads samples stacked on axis 0 of an .npy array.
+func loadNPY(path string, opt Options) (*Set, error) {
+	dtype, shape, data, err := readNPY(path)
+	if err != nil {
+		return nil, err
+	}
+	vals, isInt, err := numbers(dtype, data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(shape) == 0 {
+		shape = []int{1}
+	}
+	s := &Set{Shape: slices.Clone(shape[1:])}
+	n := shape[0]
+	if opt.Limit > 0 && n > opt.Limit {
+		n = opt.Limit
+	}
+	per := s.SampleLen()
+	s.Data = make([]float32, n*per)
+	scale, mean := 1.0, 0.0
+	if isInt {
+		scale, mean = opt.scale(), opt.Mean
+	}
+	for i := range s.Data {
+		s.Data[i] = float32((vals(i) - mean) * scale)
+	}
+	return s, nil
+}
+
+func readNPY(path string) (dtype string, shape []int, data []byte, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	defer f.Close()
+	dtype, shape, data, err = npy.Read(f)
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return dtype, shape, data, nil
+}
+
+// numbers returns an accessor converting element i of raw little-endian
+// data of a NumPy dtype to float64, and whether the dtype is an integer one.
+func numbers(dtype string, b []byte) (func(int) float64, bool, error) {
+	le := binary.LittleEndian
+	switch dtype {
+	case "bool", "uint8":
+		return func(i int) float64 { return float64(b[i]) }, true, nil
+	case "int8":
+		return func(i int) float64 { return float64(int8(b[i])) }, true, nil
+	case "int16":
+		return func(i int) float64 { return float64(int16(le.Uint16(b[2*i:]))) }, true, nil
+	case "uint16":
+		return func(i int) float64 { return float64(le.Uint16(b[2*i:])) }, true, nil
+	case "int32":
+		return func(i int) float64 { return float64(int32(le.Uint32(b[4*i:]))) }, true, nil
+	case "uint32":
+		return func(i int) float64 { return float64(le.Uint32(b[4*i:])) }, true, nil
+	case "int64":
+		return func(i int) float64 { return float64(int64(le.Uint64(b[8*i:]))) }, true, nil
+	case "uint64":
+		return func(i int) float64 { return float64(le.Uint64(b[8*i:])) }, true, nil
+	case "float32":
+		return func(i int) float64 { return float64(math.Float32frombits(le.Uint32(b[4*i:]))) }, false, nil
+	case "float64":
+		return func(i int) float64 { return math.Float64frombits(le.Uint64(b[8*i:])) }, false, nil
+	}
+	return nil, false, fmt.Errorf("dataset: unsupported .npy dtype %s", dtype)
+}
+
+// loadBin reads a raw little-endian float32 file.
+func loadBin(path string) ([]float32, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(b)%4 != 0 {
+		return nil, fmt.Errorf("dataset: %s: %d bytes is not a whole number of float32 values", path, len(b))
+	}
+	x := make([]float32, len(b)/4)
+	for i := range x {
+		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return x, nil
+}
+
+// loadDir reads one sample per file from a folder.
+func loadDir(dir string, opt Options) (*Set, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var s *Set
+	count := 0
+	for _, e := range entries { // ReadDir sorts by name
+		if e.IsDir() {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		var shape []int
+		var x []float32
+		switch strings.ToLower(filepath.Ext(e.Name())) {
+		case ".npy":
+			one, err := loadNPY(path, Options{Scale: opt.Scale, Mean: opt.Mean})
+			if err != nil {
+				return nil, err
+			}
+			// A file holds one sample, with or without a leading 1.
+			shape, x = append([]int{one.Len()}, one.Shape...), one.Data
+			if shape[0] == 1 {
+				shape = shape[1:]
+			}
+		case ".bin":
+			if x, err = loadBin(path); err != nil {
+				return nil, err
+			}
+			shape = []int{len(x)}
+		case ".png", ".jpg", ".jpeg":
+			img, err := loadImage(path, opt)
+			if err != nil {
+				return nil, err
+			}
+			shape, x = img.shape, img.data
+		default:
+			continue
+		}
+		if s == nil {
+			s = &Set{Shape: shape}
+		} else if !slices.Equal(s.Shape, shape) {
+			return nil, fmt.Errorf("dataset: %s has shape %v, earlier files %v", path, shape, s.Shape)
+		}
+		s.Data = append(s.Data, x...)
+		count++
+		if opt.Limit > 0 && count == opt.Limit {
+			break
+		}
+	}
+	if s == nil {
+		return nil, fmt.Errorf("dataset: %s holds no .npy, .bin, .png or .jpg files", dir)
+	}
+	return s, nil
+}
+
+// LoadLabels reads integer class labels: idx:PATH (or an MNIST-style file
+// name) or an .npy array of any integer dtype (or integral floats), one
+// label per sample; a trailing dimension of 1 is allowed.
+func LoadLabels(spec string, limit int) ([]int, error) {
+	path, isIDX := idxPath(spec)
+	var get func(int) float64
+	var n int
+	if isIDX {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		x, err := ReadIDX(f, limit)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(x.Dims) != 1 && !(len(x.Dims) == 2 && x.Dims[1] == 1) {
+			return nil, fmt.Errorf("dataset: %s: labels have shape %v, want [N]", path, x.Dims)
+		}
+		get, n = x.Value, x.Dims[0]
+	} else {
+		dtype, shape, data, err := readNPY(path)
+		if err != nil {
+			return nil, err
+		}
+		if len(shape) != 1 && !(len(shape) == 2 && shape[1] == 1) {
+			return nil, fmt.Errorf("dataset: %s: labels have shape %v, want [N]", path, shape)
+		}
+		if get, _, err = numbers(dtype, data); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		n = shape[0]
+	}
+	if limit > 0 && n > limit {
+		n = limit
+	}
+	labels := make([]int, n)
+	for i := range labels {
+		v := get(i)
+		if v != math.Trunc(v) || math.Abs(v) > 1<<31 {
+			return nil, fmt.Errorf("dataset: %s: label %d is %v, not an integer", path, i, v)
+		}
+		labels[i] = int(v)
+	}
+	return labels, nil
+}
+
+// WriteNPY writes the set as one float32 .npy array of shape [N, Shape...].
+func (s *Set) WriteNPY(w io.Writer) error {
+	var buf bytes.Buffer
+	buf.Grow(4 * len(s.Data))
+	for _, v := range s.Data {
+		var b [4]byte
+		binary.LittleEndian.PutUint32(b[:], math.Float32bits(v))
+		buf.Write(b[:])
+	}
+	return npy.Write(w, "float32", append([]int{s.Len()}, s.Shape...), buf.Bytes())
+}

@@ -1,0 +1,179 @@
+package kernels
+
+import (
+	"errors"
+	"fmt"
+)
+
+// FullyConnectedInt8Params is a prepared int8 FULLY_CONNECTED: TFLite's
+// reference kernel with the input zero point folded into the bias and
+// symmetric (zero point 0) weights:
+//
+//	for b := range Batches {
+//		for oc := range OutC {
+//			acc := int32(0)
+//			for d := range Depth {
+//				acc += int32(w[oc][d]) * (int32(in[b][d]) - InZero)
+//			}
+//			out[b][oc] = requantize(acc + bias[oc])
+//		}
+//	}
+//
+// computed as Σx·w + Bias[oc] with Bias = FoldBias(bias, w, Depth, InZero).
+type FullyConnectedInt8Params struct {
+	Batches int
+	Depth   int     // input values per batch (the weights' row length)
+	OutC    int     // output channels
+	Weights []int8  // [OutC][Depth] (extra rows are ignored)
+	Bias    []int32 // folded bias, len OutC
+	Requant
+}
+
+// Check validates the parameters against each other.
+func (p *FullyConnectedInt8Params) Check() error {
+	if p.Batches <= 0 || p.Depth <= 0 || p.OutC <= 0 {
+		return fmt.Errorf("kernels: fully connected dimensions must be positive: %d×%d→%d", p.Batches, p.Depth, p.OutC)
+	}
+	if p.Depth > maxDot {
+		return fmt.Errorf("kernels: fully connected depth %d is too large", p.Depth)
+	}
+	if len(p.Weights) < p.OutC*p.Depth || len(p.Bias) != p.OutC {
+		return errors.New("kernels: weights or bias have the wrong length")
+	}
+	return p.Requant.checkChannels(p.OutC)
+}
+
+// FullyConnectedInt8ScratchSize returns the scratch bytes
+// FullyConnectedInt8 needs.
+func FullyConnectedInt8ScratchSize(p *FullyConnectedInt8Params) int {
+	return fcInt8GenericScratch(p)
+}
+
+// FullyConnectedInt8 runs a prepared int8 fully connected layer: in holds
+// Batches rows of Depth values, out Batches rows of OutC. It does not
+// allocate.
+func FullyConnectedInt8(p *FullyConnectedInt8Params, in, out []int8, scratch []byte) {
+	fcInt8Generic(p, in, out, scratch)
+}
+
+// FullyConnectedFloatParams is a float32 FULLY_CONNECTED with TFLite's
+// reference arithmetic: total = Σ in·w in order, out = clamp(total + bias).
+type FullyConnectedFloatParams struct {
+	Batches, Depth, OutC int
+	Weights              []float32 // [OutC][Depth]
+	Bias                 []float32 // len OutC, or nil
+	Min, Max             float32
+}
+
+// Check validates the parameters against each other.
+func (p *FullyConnectedFloatParams) Check() error {
+	if p.Batches <= 0 || p.Depth <= 0 || p.OutC <= 0 {
+		return fmt.Errorf("kernels: fully connected dimensions must be positive: %d×%d→%d", p.Batches, p.Depth, p.OutC)
+	}
+	if len(p.Weights) < p.OutC*p.Depth || (p.Bias != nil && len(p.Bias) != p.OutC) {
+		return errors.New("kernels: weights or bias have the wrong length")
+	}
+	return nil
+}
+
+// FullyConnectedFloat runs a float32 fully connected layer. It needs no
+// scratch and does not allocate.
+func FullyConnectedFloat(p *FullyConnectedFloatParams, in, out []float32) {
+	fcFloatGeneric(p, in, out)
+}
+
+func fcInt8GenericScratch(p *FullyConnectedInt8Params) int {
+	if p.Batches == 1 {
+		return carveSize[int32](p.OutC)
+	}
+	c := p.asConv()
+	return convInt8GenericScratch(&c)
+}
+
+// asConv views a batched fully connected layer as a 1×1 convolution over
+// Batches pixels.
+func (p *FullyConnectedInt8Params) asConv() ConvInt8Params {
+	return ConvInt8Params{
+		ConvGeom: ConvGeom{
+			Batches: p.Batches, InH: 1, InW: 1, InC: p.Depth, OutH: 1, OutW: 1, OutC: p.OutC,
+			KH: 1, KW: 1, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1,
+		},
+		FilterInC: p.Depth,
+		Weights:   p.Weights[:p.OutC*p.Depth],
+		Bias:      p.Bias,
+		Requant:   p.Requant,
+	}
+}
+
+func fcInt8Generic(p *FullyConnectedInt8Params, in, out []int8, scratch []byte) {
+	if p.Batches > 1 {
+		// Pairs of batches share the multiplies, as convolution pixels do.
+		c := p.asConv()
+		convInt8Generic(&c, in, out, scratch)
+		return
+	}
+	k, oc := p.Depth, p.OutC
+	acc := carve[int32](&scratch, oc)
+	x := in[:k]
+	w := p.Weights
+	c := 0
+	for ; c+4 <= oc; c += 4 {
+		acc[c], acc[c+1], acc[c+2], acc[c+3] = dotRows4(x,
+			w[c*k:(c+1)*k], w[(c+1)*k:(c+2)*k], w[(c+2)*k:(c+3)*k], w[(c+3)*k:(c+4)*k])
+	}
+	for ; c < oc; c++ {
+		acc[c] = dotRows1(x, w[c*k:(c+1)*k])
+	}
+	RequantizeRowInt8(out[:oc], acc, p.Bias, &p.Requant)
+}
+
+func fcFloatGeneric(p *FullyConnectedFloatParams, in, out []float32) {
+	k, oc := p.Depth, p.OutC
+	w := p.Weights
+	finish := func(total float32, c int) float32 {
+		if p.Bias != nil {
+			total += p.Bias[c]
+		}
+		return min(max(total, p.Min), p.Max)
+	}
+	b := 0
+	for ; b+2 <= p.Batches; b += 2 {
+		xa, xb := in[b*k:(b+1)*k], in[(b+1)*k:(b+2)*k]
+		oa, ob := out[b*oc:(b+1)*oc], out[(b+1)*oc:(b+2)*oc]
+		c := 0
+		for ; c+2 <= oc; c += 2 {
+			a0, a1, b0, b1 := dotFloat2x2(xa, xb, w[c*k:(c+1)*k], w[(c+1)*k:(c+2)*k])
+			oa[c], oa[c+1], ob[c], ob[c+1] = finish(a0, c), finish(a1, c+1), finish(b0, c), finish(b1, c+1)
+		}
+		if c < oc {
+			oa[c], ob[c] = finish(dotFloat(xa, w[c*k:(c+1)*k]), c), finish(dotFloat(xb, w[c*k:(c+1)*k]), c)
+		}
+	}
+	if b < p.Batches {
+		x := in[b*k : (b+1)*k]
+		o := out[b*oc : (b+1)*oc]
+		c := 0
+		for ; c+4 <= oc; c += 4 {
+			s0, s1, s2, s3 := dotFloat4(x, w[c*k:(c+1)*k], w[(c+1)*k:(c+2)*k], w[(c+2)*k:(c+3)*k], w[(c+3)*k:(c+4)*k])
+			o[c], o[c+1], o[c+2], o[c+3] = finish(s0, c), finish(s1, c+1), finish(s2, c+2), finish(s3, c+3)
+		}
+		for ; c < oc; c++ {
+			o[c] = finish(dotFloat(x, w[c*k:(c+1)*k]), c)
+		}
+	}
+}
+
+// dotFloat4 returns the dot products of x with four weight rows, each
+// accumulated in order.
+//go:noinline
+func dotFloat4(x, w0, w1, w2, w3 []float32) (s0, s1, s2, s3 float32) {
+	n := len(x)
+	w0, w1, w2, w3 = w0[:n], w1[:n], w2[:n], w3[:n]
+	for i, v := range x {
+		s0 += float32(v * w0[i])
+		s1 += float32(v * w1[i])
+		s2 += float32(v * w2[i])
+		s3 += float32(v * w3[i])
+	}
+	return
+}

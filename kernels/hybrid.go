@@ -1,0 +1,410 @@
+package kernels
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"unsafe"
+)
+
+// Hybrid kernels run a layer with float32 activations and int8 weights, as
+// TFLite's dynamic-range ("hybrid") models do: each input row (batch) is
+// quantized to int8 at run time with its own scale, the layer's dot
+// products are int8×int8→int32, and the result is scaled back to float:
+//
+//	out = clamp(float32(Σ (x_q − offset)·w_q) · inputScale · weightScale[c] + bias[c])
+//
+// The float arithmetic follows TFLite's portable reference kernels
+// (tensor_utils::SymmetricQuantizeFloats / AsymmetricQuantizeFloats,
+// MatrixBatchVectorMultiplyAccumulate, reference HybridConvPerChannel and
+// DepthwiseConvHybridPerChannel), so outputs agree with TFLite's to float
+// rounding.
+
+// SymmetricQuantizeFloats quantizes x into q (len(q) >= len(x)) with zero
+// point 0, as TFLite's SymmetricQuantizeFloats: scale = max|x|/127,
+// q = round(x·(127/max|x|)) (ties away from zero) clamped to [-127, 127].
+// An all-zero x gives scale 1 and zeros.
+func SymmetricQuantizeFloats(x []float32, q []int8) (scale float32) {
+	lo, hi := minMax(x)
+	rng := max(abs32(lo), abs32(hi))
+	if rng == 0 {
+		clear(q[:len(x)])
+		return 1
+	}
+	inv := 127 / rng
+	for i, v := range x {
+		r := int32(math.Round(float64(v * inv)))
+		q[i] = int8(min(max(r, -127), 127))
+	}
+	return rng / 127
+}
+
+// AsymmetricQuantizeFloats quantizes x into q with a zero point (offset),
+// as TFLite's AsymmetricQuantizeFloats: the range [min(x,0), max(x,0)] is
+// spread over [-128, 127] in float64, the zero point is taken from whichever
+// end gives the smaller error and nudged onto the grid, and
+// q = round(offset + x·(1/scale)) clamped. A range of zero gives scale 1,
+// offset 0 and zeros.
+func AsymmetricQuantizeFloats(x []float32, q []int8) (scale float32, offset int32) {
+	const qmin, qmax = -128.0, 127.0
+	lo, hi := minMax(x)
+	rmin, rmax := float64(min(lo, 0)), float64(max(hi, 0))
+	if rmin == rmax {
+		clear(q[:len(x)])
+		return 1, 0
+	}
+	s := (rmax - rmin) / (qmax - qmin)
+	fromMin, fromMax := qmin-rmin/s, qmax-rmax/s
+	errMin := math.Abs(qmin) + math.Abs(rmin/s)
+	errMax := math.Abs(qmax) + math.Abs(rmax/s)
+	zp := fromMax
+	if errMin < errMax {
+		zp = fromMin
+	}
+	switch {
+	case zp <= qmin:
+		offset = qmin
+	case zp >= qmax:
+		offset = qmax
+	default:
+		offset = int32(math.Round(zp))
+	}
+	scale = float32(s)
+	inv := float32(1.0 / float64(scale))
+	off := float32(offset)
+	for i, v := range x {
+		r := int32(math.Round(float64(off + v*inv)))
+		q[i] = int8(min(max(r, -128), 127))
+	}
+	return scale, offset
+}
+
+func minMax(x []float32) (lo, hi float32) {
+	if len(x) == 0 {
+		return 0, 0
+	}
+	lo, hi = x[0], x[0]
+	for _, v := range x[1:] {
+		lo = min(lo, v)
+		hi = max(hi, v)
+	}
+	return lo, hi
+}
+
+func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
+
+// RowSums returns Σ w over each of the n rows of k weights, which hybrid
+// kernels subtract (times the input offset) for asymmetric inputs.
+func RowSums(w []int8, n, k int) []int32 {
+	out := make([]int32, n)
+	for r := range out {
+		var s int32
+		for _, v := range w[r*k : (r+1)*k] {
+			s += int32(v)
+		}
+		out[r] = s
+	}
+	return out
+}
+
+// channelScale returns weight scale c (scales is per tensor or per channel).
+func channelScale(scales []float32, c int) float32 {
+	if len(scales) == 1 {
+		return scales[0]
+	}
+	return scales[c]
+}
+
+// HybridFCParams is a FULLY_CONNECTED with float input and output and
+// symmetric int8 weights (TFLite's EvalHybrid for fully connected):
+//
+//	for b := range Batches {
+//		s, off := quantize(in[b])          // symmetric (off = 0) or asymmetric
+//		for c := range OutC {
+//			acc := Σ_d int32(w[c][d])·int32(x_q[d]) − RowSums[c]·off
+//			out[b][c] = clamp(bias[c] + float32(acc)·(s·Scales[c]))
+//		}
+//	}
+type HybridFCParams struct {
+	Batches, Depth, OutC int
+	Weights              []int8    // [OutC][Depth]
+	Scales               []float32 // weight scales: one, or one per output channel
+	Bias                 []float32 // len OutC, or nil
+	Asymmetric           bool      // quantize inputs with an offset (asymmetric_quantize_inputs)
+	RowSums              []int32   // RowSums(Weights, OutC, Depth); needed when Asymmetric
+	Min, Max             float32   // fused activation clamp
+}
+
+// Check validates the parameters against each other.
+func (p *HybridFCParams) Check() error {
+	if p.Batches <= 0 || p.Depth <= 0 || p.OutC <= 0 {
+		return fmt.Errorf("kernels: hybrid fully connected dimensions must be positive: %d×%d→%d", p.Batches, p.Depth, p.OutC)
+	}
+	if p.Depth > maxDot {
+		return fmt.Errorf("kernels: hybrid fully connected depth %d is too large", p.Depth)
+	}
+	if len(p.Weights) < p.OutC*p.Depth || (p.Bias != nil && len(p.Bias) != p.OutC) {
+		return errors.New("kernels: hybrid fully connected weights or bias have the wrong length")
+	}
+	if len(p.Scales) != 1 && len(p.Scales) != p.OutC {
+		return fmt.Errorf("kernels: %d weight scales for %d output channels", len(p.Scales), p.OutC)
+	}
+	if p.Asymmetric && len(p.RowSums) != p.OutC {
+		return errors.New("kernels: asymmetric hybrid fully connected needs the weight row sums")
+	}
+	return nil
+}
+
+// HybridFCScratchSize returns the scratch bytes HybridFC needs: one
+// quantized input row.
+func HybridFCScratchSize(p *HybridFCParams) int { return p.Depth }
+
+// HybridFC runs a hybrid fully connected layer on Batches rows of Depth
+// floats. It does not allocate.
+func HybridFC(p *HybridFCParams, in, out []float32, scratch []byte) {
+	xq := hybridInt8s(scratch[:p.Depth])
+	for b := 0; b < p.Batches; b++ {
+		x := in[b*p.Depth : (b+1)*p.Depth]
+		var s float32
+		var off int32
+		if p.Asymmetric {
+			s, off = AsymmetricQuantizeFloats(x, xq)
+		} else {
+			s = SymmetricQuantizeFloats(x, xq)
+		}
+		o := out[b*p.OutC : (b+1)*p.OutC]
+		for c := range o {
+			acc := hybridDot(xq, p.Weights[c*p.Depth:(c+1)*p.Depth])
+			var scale float32
+			if len(p.Scales) == 1 {
+				scale = s * p.Scales[0] // TFLite folds the filter scale into the batch factor
+			} else {
+				scale = s
+				scale *= p.Scales[c]
+			}
+			if p.Asymmetric {
+				acc = int32(float32(acc) - float32(p.RowSums[c])*float32(off))
+			}
+			v := float32(0)
+			if p.Bias != nil {
+				v = p.Bias[c]
+			}
+			v += float32(acc) * scale
+			o[c] = min(max(v, p.Min), p.Max)
+		}
+	}
+}
+
+// HybridConvParams is a CONV_2D with float input and output and symmetric
+// int8 weights. Each batch image is quantized as a whole; with per-channel
+// weight scales (Asymmetric, as TFLite's EvalHybridPerChannel) it gets an
+// offset, with one scale it is symmetric (EvalHybrid). Then:
+//
+//	acc := Σ_{ky,kx,ic inside the input} int32(w[oc][ky][kx][ic])·(int32(x_q[iy][ix][ic]) − off)
+//	out[b][y][x][oc] = clamp(float32(acc)·Scales[oc]·s + bias[oc])
+//
+// computed as a dot product over a gathered patch in which taps outside
+// the input read off (so they add 0), minus off·RowSums[oc].
+type HybridConvParams struct {
+	ConvGeom
+	Weights    []int8    // [OutC][KH][KW][InC]
+	Scales     []float32 // weight scales: one, or one per output channel
+	Bias       []float32 // len OutC, or nil
+	Asymmetric bool
+	RowSums    []int32 // RowSums(Weights, OutC, KH*KW*InC)
+	Min, Max   float32
+}
+
+// Check validates the parameters against each other.
+func (p *HybridConvParams) Check() error {
+	if err := p.check(); err != nil {
+		return err
+	}
+	k := p.KH * p.KW * p.InC
+	if k > maxDot {
+		return fmt.Errorf("kernels: filter of %d taps is too large", k)
+	}
+	if len(p.Weights) != p.OutC*k || (p.Bias != nil && len(p.Bias) != p.OutC) || len(p.RowSums) != p.OutC {
+		return errors.New("kernels: hybrid convolution weights, bias or row sums have the wrong length")
+	}
+	if len(p.Scales) != 1 && len(p.Scales) != p.OutC {
+		return fmt.Errorf("kernels: %d weight scales for %d output channels", len(p.Scales), p.OutC)
+	}
+	return nil
+}
+
+// HybridConvScratchSize returns the scratch bytes HybridConv needs: one
+// quantized input image and one patch.
+func HybridConvScratchSize(p *HybridConvParams) int {
+	return p.InH*p.InW*p.InC + p.KH*p.KW*p.InC
+}
+
+// HybridConv runs a hybrid convolution. It does not allocate.
+func HybridConv(p *HybridConvParams, in, out []float32, scratch []byte) {
+	img := p.InH * p.InW * p.InC
+	k := p.KH * p.KW * p.InC
+	xq := hybridInt8s(scratch[:img])
+	patch := hybridInt8s(scratch[img : img+k])
+	for b := 0; b < p.Batches; b++ {
+		x := in[b*img : (b+1)*img]
+		var s float32
+		var off int32
+		if p.Asymmetric {
+			s, off = AsymmetricQuantizeFloats(x, xq)
+		} else {
+			s = SymmetricQuantizeFloats(x, xq)
+		}
+		for y := 0; y < p.OutH; y++ {
+			for xo := 0; xo < p.OutW; xo++ {
+				p.gatherPatch(patch, xq, y, xo, int8(off))
+				o := out[((b*p.OutH+y)*p.OutW+xo)*p.OutC:][:p.OutC]
+				for oc := range o {
+					acc := hybridDot(patch, p.Weights[oc*k:(oc+1)*k]) - off*p.RowSums[oc]
+					var v float32
+					if p.Asymmetric {
+						v = float32(acc) * channelScale(p.Scales, oc) * s
+					} else {
+						v = float32(acc) * (s * channelScale(p.Scales, oc))
+					}
+					if p.Bias != nil {
+						v += p.Bias[oc]
+					}
+					o[oc] = min(max(v, p.Min), p.Max)
+				}
+			}
+		}
+	}
+}
+
+// gatherPatch copies the input window of output pixel (y, x) into patch in
+// [KH][KW][InC] order, writing pad for taps outside the input.
+func (p *HybridConvParams) gatherPatch(patch, xq []int8, y, x int, pad int8) {
+	i := 0
+	for ky := 0; ky < p.KH; ky++ {
+		iy := y*p.StrideH - p.PadH + ky*p.DilationH
+		for kx := 0; kx < p.KW; kx++ {
+			ix := x*p.StrideW - p.PadW + kx*p.DilationW
+			dst := patch[i : i+p.InC]
+			if iy < 0 || iy >= p.InH || ix < 0 || ix >= p.InW {
+				for c := range dst {
+					dst[c] = pad
+				}
+			} else {
+				copy(dst, xq[(iy*p.InW+ix)*p.InC:])
+			}
+			i += p.InC
+		}
+	}
+}
+
+// HybridDepthwiseParams is a DEPTHWISE_CONV_2D with float input and output
+// and symmetric int8 weights (TFLite's EvalHybridPerChannel for depthwise):
+// each batch image is quantized asymmetrically (scale s, offset off), then
+// for output channel oc = ic·DepthMul + m
+//
+//	acc := Σ_{ky,kx inside the input} int32(w[ky][kx][oc])·(int32(x_q[iy][ix][ic]) − off)
+//	out[b][y][x][oc] = clamp(float32(acc)·(Scales[oc]·s) + bias[oc])
+type HybridDepthwiseParams struct {
+	ConvGeom           // OutC == InC*DepthMul
+	DepthMul int       // depth multiplier
+	Weights  []int8    // [KH][KW][OutC]
+	Scales   []float32 // weight scales: one, or one per output channel
+	Bias     []float32 // len OutC, or nil
+	Min, Max float32
+}
+
+// Check validates the parameters against each other.
+func (p *HybridDepthwiseParams) Check() error {
+	if err := p.check(); err != nil {
+		return err
+	}
+	if p.DepthMul <= 0 || p.OutC != p.InC*p.DepthMul {
+		return fmt.Errorf("kernels: %d output channels are not %d input channels times depth multiplier %d", p.OutC, p.InC, p.DepthMul)
+	}
+	if p.KH*p.KW > maxDot {
+		return errors.New("kernels: depthwise window too large")
+	}
+	if len(p.Weights) != p.KH*p.KW*p.OutC || (p.Bias != nil && len(p.Bias) != p.OutC) {
+		return errors.New("kernels: hybrid depthwise weights or bias have the wrong length")
+	}
+	if len(p.Scales) != 1 && len(p.Scales) != p.OutC {
+		return fmt.Errorf("kernels: %d weight scales for %d output channels", len(p.Scales), p.OutC)
+	}
+	return nil
+}
+
+// HybridDepthwiseScratchSize returns the scratch bytes HybridDepthwise
+// needs: one quantized input image and one row of accumulators.
+func HybridDepthwiseScratchSize(p *HybridDepthwiseParams) int {
+	return p.InH*p.InW*p.InC + carveSize[int32](p.OutC)
+}
+
+// HybridDepthwise runs a hybrid depthwise convolution. It does not allocate.
+func HybridDepthwise(p *HybridDepthwiseParams, in, out []float32, scratch []byte) {
+	img := p.InH * p.InW * p.InC
+	xq := hybridInt8s(scratch[:img])
+	rest := scratch[img:]
+	acc := carve[int32](&rest, p.OutC)
+	for b := 0; b < p.Batches; b++ {
+		s, off := AsymmetricQuantizeFloats(in[b*img:(b+1)*img], xq)
+		for y := 0; y < p.OutH; y++ {
+			for x := 0; x < p.OutW; x++ {
+				clear(acc)
+				for ky := 0; ky < p.KH; ky++ {
+					iy := y*p.StrideH - p.PadH + ky*p.DilationH
+					if iy < 0 || iy >= p.InH {
+						continue
+					}
+					for kx := 0; kx < p.KW; kx++ {
+						ix := x*p.StrideW - p.PadW + kx*p.DilationW
+						if ix < 0 || ix >= p.InW {
+							continue
+						}
+						src := xq[(iy*p.InW+ix)*p.InC:][:p.InC]
+						w := p.Weights[(ky*p.KW+kx)*p.OutC:][:p.OutC]
+						for ic, v := range src {
+							d := int32(v) - off
+							for m := 0; m < p.DepthMul; m++ {
+								oc := ic*p.DepthMul + m
+								acc[oc] += int32(w[oc]) * d
+							}
+						}
+					}
+				}
+				o := out[((b*p.OutH+y)*p.OutW+x)*p.OutC:][:p.OutC]
+				for oc, a := range acc {
+					v := float32(a) * (channelScale(p.Scales, oc) * s)
+					if p.Bias != nil {
+						v += p.Bias[oc]
+					}
+					o[oc] = min(max(v, p.Min), p.Max)
+				}
+			}
+		}
+	}
+}
+
+// hybridDot returns Σ x[i]·w[i] over len(x) in int32.
+func hybridDot(x, w []int8) int32 {
+	w = w[:len(x)]
+	var s0, s1, s2, s3 int32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += int32(x[i]) * int32(w[i])
+		s1 += int32(x[i+1]) * int32(w[i+1])
+		s2 += int32(x[i+2]) * int32(w[i+2])
+		s3 += int32(x[i+3]) * int32(w[i+3])
+	}
+	for ; i < len(x); i++ {
+		s0 += int32(x[i]) * int32(w[i])
+	}
+	return s0 + s1 + s2 + s3
+}
+
+// hybridInt8s views b as int8 values without copying.
+func hybridInt8s(b []byte) []int8 {
+	if len(b) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*int8)(unsafe.Pointer(&b[0])), len(b))
+}

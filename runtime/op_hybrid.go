@@ -1,0 +1,319 @@
+package runtime
+
+import (
+	"github.com/edgeq/edgeq/format"
+	"github.com/edgeq/edgeq/kernels"
+)
+
+// Hybrid ("dynamic-range") operators: FULLY_CONNECTED, CONV_2D and
+// DEPTHWISE_CONV_2D with float32 input and output but symmetric int8
+// weights, as TFLite's dynamic-range quantizer writes them. The input is
+// quantized to int8 at every Invoke with a scale computed from its values
+// (see kernels.HybridFC). The float ops' prepare functions hand such nodes
+// here (isHybrid).
+
+// isHybrid reports whether a weight layer has float input and int8 weights.
+func isHybrid(n *node) bool {
+	return len(n.inputs) >= 2 && n.inputs[0] != nil && n.inputs[1] != nil &&
+		n.inputs[0].Type == format.Float32 && n.inputs[1].Type == format.Int8
+}
+
+// hybridWeights checks the weights' quantization: constant, symmetric,
+// per tensor or per channel along axis with channels entries.
+func hybridWeights(n *node, w *Tensor, axis, channels int) ([]float32, error) {
+	if !w.Const {
+		return nil, n.errorf("hybrid weights (tensor %d) must be constant", w.Index)
+	}
+	if !w.Quantized() {
+		return nil, n.errorf("int8 weights (tensor %d) have no quantization parameters", w.Index)
+	}
+	if len(w.Scale) != 1 && (len(w.Scale) != channels || w.QuantAxis != axis) {
+		return nil, n.errorf("weights (tensor %d) have %d scales along axis %d, want 1 or %d along axis %d", w.Index, len(w.Scale), w.QuantAxis, channels, axis)
+	}
+	for i, z := range w.ZeroPoint {
+		if z != 0 {
+			return nil, n.errorf("weights (tensor %d) zero point %d is %d; hybrid weights must be symmetric", w.Index, i, z)
+		}
+	}
+	for i, s := range w.Scale {
+		if !(s > 0) {
+			return nil, n.errorf("weights (tensor %d) scale %d is %v", w.Index, i, s)
+		}
+	}
+	return w.Scale, nil
+}
+
+// hybridBias returns the optional float bias input 2 with channels values.
+func hybridBias(n *node, channels int) ([]float32, error) {
+	b := n.optionalInput(2)
+	if b == nil {
+		return nil, nil
+	}
+	if err := n.checkType(b, format.Float32); err != nil {
+		return nil, err
+	}
+	if !b.Const {
+		return nil, n.errorf("bias (tensor %d) must be constant", b.Index)
+	}
+	if b.NumElements() != channels {
+		return nil, n.errorf("bias has %d values for %d output channels", b.NumElements(), channels)
+	}
+	return b.Float32(), nil
+}
+
+func hybridActivation(n *node) (lo, hi float32, err error) {
+	lo, hi, err = kernels.ActivationRangeFloat(kernels.Activation(n.opts().Activation))
+	if err != nil {
+		return 0, 0, n.errorf("%v", err)
+	}
+	return lo, hi, nil
+}
+
+// prepareHybridFC prepares a FULLY_CONNECTED with float input and int8
+// weights [OutC, Depth].
+func prepareHybridFC(n *node) (evalFunc, error) {
+	in, err := n.input(0)
+	if err != nil {
+		return nil, err
+	}
+	w, err := n.input(1)
+	if err != nil {
+		return nil, err
+	}
+	out, err := n.output(0)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.checkType(out, format.Float32); err != nil {
+		return nil, err
+	}
+	if len(w.Shape) != 2 || w.Shape[0] <= 0 || w.Shape[1] <= 0 {
+		return nil, n.errorf("weights have shape %v, want [units, depth]", w.Shape)
+	}
+	outC, depth := w.Shape[0], w.Shape[1]
+	if in.NumElements()%depth != 0 {
+		return nil, n.errorf("input has %d values, not a multiple of the weights' depth %d", in.NumElements(), depth)
+	}
+	batches := in.NumElements() / depth
+	if out.NumElements() != batches*outC {
+		return nil, n.errorf("output has %d values, want %d×%d", out.NumElements(), batches, outC)
+	}
+	scales, err := hybridWeights(n, w, 0, outC)
+	if err != nil {
+		return nil, err
+	}
+	bias, err := hybridBias(n, outC)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi, err := hybridActivation(n)
+	if err != nil {
+		return nil, err
+	}
+	p := &kernels.HybridFCParams{
+		Batches: batches, Depth: depth, OutC: outC,
+		Weights: w.Int8(), Scales: scales, Bias: bias,
+		Asymmetric: n.opts().AsymmetricQuantizeInputs,
+		Min:        lo, Max: hi,
+	}
+	if p.Asymmetric {
+		p.RowSums = kernels.RowSums(p.Weights, outC, depth)
+	}
+	if err := p.Check(); err != nil {
+		return nil, n.errorf("%v", err)
+	}
+	scratch := n.scratch(kernels.HybridFCScratchSize(p))
+	return func() error {
+		kernels.HybridFC(p, in.Float32(), out.Float32(), *scratch)
+		return nil
+	}, nil
+}
+
+// hybridGeom fills the window geometry of a hybrid convolution from NHWC
+// input and output shapes and the op's options.
+func hybridGeom(n *node, in, out *Tensor, kh, kw int) (kernels.ConvGeom, error) {
+	if len(in.Shape) != 4 || len(out.Shape) != 4 {
+		return kernels.ConvGeom{}, n.errorf("input %v and output %v must be NHWC", in.Shape, out.Shape)
+	}
+	o := n.opts()
+	g := kernels.ConvGeom{
+		Batches: in.Shape[0], InH: in.Shape[1], InW: in.Shape[2], InC: in.Shape[3],
+		OutH: out.Shape[1], OutW: out.Shape[2], OutC: out.Shape[3], KH: kh, KW: kw,
+		StrideH: int(o.StrideH), StrideW: int(o.StrideW),
+		DilationH: max(int(o.DilationH), 1), DilationW: max(int(o.DilationW), 1),
+	}
+	same := o.Padding == format.PadSame
+	oh, padH := kernels.WindowOutput(same, g.InH, kh, g.StrideH, g.DilationH)
+	ow, padW := kernels.WindowOutput(same, g.InW, kw, g.StrideW, g.DilationW)
+	if out.Shape[0] != g.Batches || oh != g.OutH || ow != g.OutW {
+		return g, n.errorf("output shape %v does not match input %v, window %d×%d, strides %d×%d", out.Shape, in.Shape, kh, kw, g.StrideH, g.StrideW)
+	}
+	g.PadH, g.PadW = padH, padW
+	return g, nil
+}
+
+// prepareHybridConv prepares a CONV_2D with float input and int8 weights
+// [OutC, KH, KW, InC]. Per-channel weights quantize the input with an
+// offset (TFLite's EvalHybridPerChannel), per-tensor ones symmetrically.
+func prepareHybridConv(n *node) (evalFunc, error) {
+	in, err := n.input(0)
+	if err != nil {
+		return nil, err
+	}
+	w, err := n.input(1)
+	if err != nil {
+		return nil, err
+	}
+	out, err := n.output(0)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.checkType(out, format.Float32); err != nil {
+		return nil, err
+	}
+	if len(w.Shape) != 4 {
+		return nil, n.errorf("weights have shape %v, want [out, h, w, in]", w.Shape)
+	}
+	g, err := hybridGeom(n, in, out, w.Shape[1], w.Shape[2])
+	if err != nil {
+		return nil, err
+	}
+	if w.Shape[0] != g.OutC || w.Shape[3] != g.InC {
+		return nil, n.errorf("weights %v do not match input %v and output %v", w.Shape, in.Shape, out.Shape)
+	}
+	scales, err := hybridWeights(n, w, 0, g.OutC)
+	if err != nil {
+		return nil, err
+	}
+	bias, err := hybridBias(n, g.OutC)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi, err := hybridActivation(n)
+	if err != nil {
+		return nil, err
+	}
+	p := &kernels.HybridConvParams{
+		ConvGeom: g, Weights: w.Int8(), Scales: scales, Bias: bias,
+		Asymmetric: len(scales) > 1,
+		RowSums:    kernels.RowSums(w.Int8(), g.OutC, g.KH*g.KW*g.InC),
+		Min:        lo, Max: hi,
+	}
+	if err := p.Check(); err != nil {
+		return nil, n.errorf("%v", err)
+	}
+	scratch := n.scratch(kernels.HybridConvScratchSize(p))
+	return func() error {
+		kernels.HybridConv(p, in.Float32(), out.Float32(), *scratch)
+		return nil
+	}, nil
+}
+
+// prepareHybridDepthwise prepares a DEPTHWISE_CONV_2D with float input and
+// int8 weights [1, KH, KW, OutC] (per-channel scales along axis 3).
+func prepareHybridDepthwise(n *node) (evalFunc, error) {
+	in, err := n.input(0)
+	if err != nil {
+		return nil, err
+	}
+	w, err := n.input(1)
+	if err != nil {
+		return nil, err
+	}
+	out, err := n.output(0)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.checkType(out, format.Float32); err != nil {
+		return nil, err
+	}
+	if len(w.Shape) != 4 || w.Shape[0] != 1 {
+		return nil, n.errorf("weights have shape %v, want [1, h, w, out]", w.Shape)
+	}
+	g, err := hybridGeom(n, in, out, w.Shape[1], w.Shape[2])
+	if err != nil {
+		return nil, err
+	}
+	if w.Shape[3] != g.OutC || g.InC <= 0 || g.OutC%g.InC != 0 {
+		return nil, n.errorf("weights %v do not match input %v and output %v", w.Shape, in.Shape, out.Shape)
+	}
+	mult := g.OutC / g.InC
+	if dm := int(n.opts().DepthMultiplier); dm > 0 && dm != mult {
+		return nil, n.errorf("depth multiplier %d, but %d output channels for %d input channels", dm, g.OutC, g.InC)
+	}
+	scales, err := hybridWeights(n, w, 3, g.OutC)
+	if err != nil {
+		return nil, err
+	}
+	bias, err := hybridBias(n, g.OutC)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi, err := hybridActivation(n)
+	if err != nil {
+		return nil, err
+	}
+	p := &kernels.HybridDepthwiseParams{ConvGeom: g, DepthMul: mult, Weights: w.Int8(), Scales: scales, Bias: bias, Min: lo, Max: hi}
+	if err := p.Check(); err != nil {
+		return nil, n.errorf("%v", err)
+	}
+	scratch := n.scratch(kernels.HybridDepthwiseScratchSize(p))
+	return func() error {
+		kernels.HybridDepthwise(p, in.Float32(), out.Float32(), *scratch)
+		return nil
+	}, nil
+}
+
+// prepareConstDequantize folds a DEQUANTIZE whose input is a constant (int8
+// or int16, per-tensor or per-channel), as weight-only quantized models use
+// it: the float values are computed once, here at load, into memory of
+// their own, and the output becomes a constant, so the float operator that
+// reads it prepares (and packs) real weights and nothing runs at Invoke.
+// TFLite's DEQUANTIZE likewise dequantizes constant inputs only once.
+// ok is false when the input is not a constant; prepareDequantize then
+// goes on as for activations.
+func prepareConstDequantize(n *node) (eval evalFunc, ok bool, err error) {
+	if len(n.inputs) != 1 || len(n.outputs) != 1 || n.inputs[0] == nil || !n.inputs[0].Const {
+		return nil, false, nil
+	}
+	in, out := n.inputs[0], n.outputs[0]
+	if err := n.checkType(out, format.Float32); err != nil {
+		return nil, true, err
+	}
+	if err := n.checkType(in, format.Int8, format.Int16); err != nil {
+		return nil, true, err
+	}
+	if !sameShape(in.Shape, out.Shape) {
+		return nil, true, n.errorf("output shape %v differs from input shape %v", out.Shape, in.Shape)
+	}
+	if !in.Quantized() || len(in.ZeroPoint) != len(in.Scale) {
+		return nil, true, n.errorf("constant input (tensor %d) has no usable quantization parameters", in.Index)
+	}
+	channels, inner := 1, 1
+	if len(in.Scale) > 1 {
+		if in.QuantAxis < 0 || in.QuantAxis >= len(in.Shape) || in.Shape[in.QuantAxis] != len(in.Scale) {
+			return nil, true, n.errorf("%d scales do not match axis %d of shape %v", len(in.Scale), in.QuantAxis, in.Shape)
+		}
+		channels = len(in.Scale)
+		for _, d := range in.Shape[in.QuantAxis+1:] {
+			inner *= d
+		}
+	}
+	count := in.NumElements()
+	data := make([]byte, 4*count)
+	out.data = data
+	f := out.Float32()
+	q8, q16 := in.Int8(), in.Int16()
+	for i := range f {
+		c := i / inner % channels
+		var q int32
+		if in.Type == format.Int8 {
+			q = int32(q8[i])
+		} else {
+			q = int32(q16[i])
+		}
+		f[i] = float32(q-in.ZeroPoint[c]) * in.Scale[c]
+	}
+	out.Const = true
+	return func() error { return nil }, true, nil
+}
