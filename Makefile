@@ -4,7 +4,7 @@ FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
 PKGS      := ./...
 
-.PHONY: build test test-purego vet generate fuzz bench demo clean
+.PHONY: build test vet generate fuzz bench demo clean cross cross-all qemu-test asmcheck
 
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/edgeq ./cmd/edgeq
@@ -19,12 +19,14 @@ test: vet
 generate:
 	$(GO) generate ./format/...
 
-# Each fuzz target runs for FUZZTIME; none may crash.
+# Every fuzz target in the module runs for FUZZTIME; none may crash.
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./format
-	$(GO) test -run '^$$' -fuzz '^FuzzImport$$' -fuzztime $(FUZZTIME) ./format/tflite
-	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./runtime
-	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/npy
+	@for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$target"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 200x $$pkg || exit 1; \
+		done; \
+	done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./kernels ./runtime
@@ -39,3 +41,28 @@ demo: build
 
 clean:
 	rm -rf bin dist out
+
+# Board-specific builds and tests. BOARD is a profile name from `edgeq boards`.
+BOARD ?= generic-arm64
+
+# Static, cgo-free edgeq (and any examples) for one board, into dist/BOARD/.
+cross:
+	@eval "$$($(GO) run ./cmd/edgeq boards --env $(BOARD))" && \
+	mkdir -p dist/$(BOARD) && \
+	echo "cross $(BOARD): GOOS=$$GOOS GOARCH=$$GOARCH GOARM=$$GOARM" && \
+	CGO_ENABLED=0 GOOS=$$GOOS GOARCH=$$GOARCH GOARM=$$GOARM \
+		$(GO) build -trimpath -ldflags '-s -w' -o dist/$(BOARD)/ ./cmd/... $$(ls -d ./examples/*/ 2>/dev/null)
+
+cross-all:
+	@for b in $$($(GO) run ./cmd/edgeq boards --json | sed -n 's/^      "name": "\(.*\)",/\1/p'); do \
+		$(MAKE) --no-print-directory cross BOARD=$$b || exit 1; \
+	done
+
+# Kernel and conformance tests under the board's emulated CPU.
+QEMU_PKGS ?= ./kernels ./runtime
+qemu-test:
+	@eval "$$($(GO) run ./cmd/edgeq boards --env $(BOARD))" && \
+	if [ -z "$$QEMU" ]; then echo "qemu-test: $(BOARD) runs natively"; exec $(GO) test $(QEMU_PKGS); fi && \
+	echo "qemu-test $(BOARD): $$QEMU" && \
+	CGO_ENABLED=0 GOOS=$$GOOS GOARCH=$$GOARCH GOARM=$$GOARM \
+		$(GO) test -count=1 -exec "$$QEMU" $(QEMU_PKGS)

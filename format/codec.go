@@ -87,7 +87,8 @@ func peekVersion(data []byte) (int, error) {
 // refuses arrays or maps of more than maxList items, or claiming more items
 // than there are bytes left, and any bytes after the top-level object. The
 // generated decoder allocates a slice as soon as it reads an array header;
-// after this check no header can make it allocate more than the file holds.
+// after this check no header can make it allocate more than maxList
+// elements, nor more elements than there are bytes left to fill them.
 // The walk keeps a count of pending objects, not a stack, so nesting depth
 // costs nothing.
 func checkStructure(data []byte) error {

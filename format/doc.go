@@ -6,7 +6,10 @@
 // # File layout
 //
 // An .eqm file is one msgpack map, the Model, with string keys (see the msg
-// tags in schema.go; schema_gen.go is generated from it by `go generate`):
+// tags in schema.go; schema_gen.go is generated from it by `go generate`).
+// Some keys are left out when their value is empty (omitempty); a missing
+// key reads as its zero value, so keys whose zero means something, like a
+// tensor's buffer, are always written.
 //
 //	version    int        format version, see below
 //	meta       map        name, producer, source, source_sha256, description,
@@ -17,7 +20,9 @@
 //	buffers    [bin]      raw little-endian constant data, row-major
 //	operators  [map]      op (TFLite builtin name, e.g. "CONV_2D"), version,
 //	                      inputs [int32] (-1 = omitted optional input),
-//	                      outputs [int32], options (one flat map for every op)
+//	                      outputs [int32], options (one flat map for every op),
+//	                      intermediates [int32] (tensors read only for their
+//	                      quantization, e.g. by an integer LSTM)
 //	inputs     [int32]    graph input tensors
 //	outputs    [int32]    graph output tensors
 //

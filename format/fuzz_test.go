@@ -8,6 +8,7 @@ import (
 
 	"github.com/edgeq/edgeq/format"
 	"github.com/edgeq/edgeq/format/tflite"
+	"github.com/edgeq/edgeq/internal/shareddata"
 )
 
 // FuzzDecode feeds mutated .eqm files to Decode. It must never panic, and
@@ -65,14 +66,12 @@ func fuzzSeeds(f *testing.F) [][]byte {
 	}
 	seeds := [][]byte{seed}
 
-	dir := os.Getenv("EDGEQ_TESTDATA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared")
+	dir, err := shareddata.Find()
+	if err != nil {
+		f.Logf("no shared test data (%v); fuzzing from a hand-made seed only", err)
+		return seeds
 	}
 	models, _ := filepath.Glob(filepath.Join(dir, "conformance", "*", "model.tflite"))
-	if len(models) == 0 {
-		f.Logf("no conformance models under %s; fuzzing from a hand-made seed only", dir)
-	}
 	for _, path := range models {
 		src, err := os.ReadFile(path)
 		if err != nil {

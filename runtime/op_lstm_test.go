@@ -2,9 +2,14 @@ package runtime_test
 
 import (
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/edgeq/edgeq/format"
+	"github.com/edgeq/edgeq/format/tflite"
+	"github.com/edgeq/edgeq/internal/shareddata"
 	"github.com/edgeq/edgeq/kernels"
 	"github.com/edgeq/edgeq/runtime"
 )
@@ -93,4 +98,98 @@ func TestSequenceLSTMFloatOp(t *testing.T) {
 		refuse("23 inputs", func(op *format.Operator) { op.Inputs = op.Inputs[:23] })
 		refuse("non-variable state", func(op *format.Operator) { op.Inputs[18] = op.Outputs[0] })
 	}
+}
+
+// FuzzRNNOps mutates one SVDF or LSTM of the conformance models (a shape,
+// type, scale, zero point, option or input index) and loads and runs it
+// alone: prepare must refuse what the kernel cannot run, with an error
+// rather than a recovered panic, and Invoke must not panic.
+func FuzzRNNOps(f *testing.F) {
+	var models []*format.Model
+	for _, name := range []string{"keyword_scrambled", "trained_lstm_int8"} {
+		src, err := os.ReadFile(filepath.Join(shareddata.Path(f, "conformance", name), "model.tflite"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		m, err := tflite.Import(src)
+		if err != nil {
+			f.Fatal(err)
+		}
+		models = append(models, m)
+	}
+	for mode := range uint8(9) {
+		f.Add(uint8(0), uint8(1), uint8(2), int32(3), int32(64), float32(0.5), int32(-3), mode)
+		f.Add(uint8(1), uint8(0), uint8(18), int32(1), int32(20), float32(1e30), int32(7), mode)
+	}
+	f.Fuzz(func(t *testing.T, which, opSel, tensorSel uint8, d0, d1 int32, scale float32, zp int32, mode uint8) {
+		src := models[int(which)%len(models)]
+		var ops []format.Operator
+		for _, op := range src.Operators {
+			if op.Op == "SVDF" || op.Op == "UNIDIRECTIONAL_SEQUENCE_LSTM" {
+				ops = append(ops, op)
+			}
+		}
+		op := ops[int(opSel)%len(ops)]
+		op.Inputs = append([]int32(nil), op.Inputs...)
+		m := *src
+		m.Tensors = append([]format.Tensor(nil), src.Tensors...)
+		k := int(tensorSel) % len(op.Inputs)
+		ti := op.Inputs[k]
+		var tt *format.Tensor
+		if ti >= 0 {
+			tt = &m.Tensors[ti]
+			tt.Shape = append([]int32(nil), tt.Shape...)
+			if tt.Quant != nil {
+				q := *tt.Quant
+				q.Scale = append([]float32(nil), q.Scale...)
+				q.ZeroPoint = append([]int64(nil), q.ZeroPoint...)
+				tt.Quant = &q
+			}
+		}
+		switch mode % 9 {
+		case 0:
+			if tt != nil {
+				tt.Shape = []int32{d0 % 300, d1 % 300}
+			}
+		case 1:
+			if tt != nil && tt.Quant != nil {
+				tt.Quant.Scale[0] = scale
+			}
+		case 2:
+			if tt != nil && tt.Quant != nil {
+				tt.Quant.ZeroPoint[0] = int64(zp)
+			}
+		case 3:
+			op.Options.Rank = d0
+		case 4:
+			op.Options.CellClip, op.Options.TimeMajor = scale, d0&1 == 1
+		case 5:
+			op.Inputs[k] = -1
+		case 6:
+			op.Inputs[k] = int32(uint32(d0) % uint32(len(m.Tensors)))
+		case 7:
+			if tt != nil {
+				tt.Type = format.DType(uint32(d0)%8 + 1)
+			}
+		case 8:
+			op.Options.Activation = format.Activation(uint32(d0) % 8)
+		}
+		if op.Inputs[0] < 0 {
+			return
+		}
+		m.Operators = []format.Operator{op}
+		m.Inputs, m.Outputs = []int32{op.Inputs[0]}, op.Outputs
+		ip, err := runtime.LoadModel(&m)
+		if err != nil {
+			if strings.Contains(err.Error(), "invalid operator:") {
+				t.Fatalf("prepare panicked: %v", err)
+			}
+			return
+		}
+		for range 2 {
+			if err := ip.Invoke(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 }

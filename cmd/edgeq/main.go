@@ -35,7 +35,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{cmdConvert, cmdInspect, cmdRun, cmdBench, cmdQuantize, cmdEval, cmdCompare, cmdVersion, cmdHelp}
+	commands = []*command{cmdConvert, cmdInspect, cmdRun, cmdBench, cmdQuantize, cmdEval, cmdCompare, cmdBoards, cmdVersion, cmdHelp}
 }
 
 func main() {

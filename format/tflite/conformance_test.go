@@ -82,16 +82,15 @@ func readFile(t testing.TB, path string) []byte {
 // smallRealModel returns hello_world_int8's .tflite, or nil when the shared
 // data is missing.
 func smallRealModel(t testing.TB) []byte {
-	dir := os.Getenv("EDGEQ_TESTDATA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared")
+	dir, err := shareddata.Find()
+	if err == nil {
+		var data []byte
+		if data, err = os.ReadFile(filepath.Join(dir, "conformance", "hello_world_int8", "model.tflite")); err == nil {
+			return data
+		}
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "conformance", "hello_world_int8", "model.tflite"))
-	if err != nil {
-		t.Logf("hello_world_int8 not found (%v); testing built models only", err)
-		return nil
-	}
-	return data
+	t.Logf("hello_world_int8 not found (%v); testing built models only", err)
+	return nil
 }
 
 // convert imports, encodes and decodes src, checking that the .eqm is no

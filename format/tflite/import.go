@@ -42,12 +42,12 @@ type importer struct {
 	buffers  tables
 	bufIndex map[uint32]int32 // TFLite buffer index -> .eqm buffer index
 	out      *format.Model
-	// unsupported collects "#i NAME" for every operator or tensor the
-	// importer cannot represent, so one error can name them all.
+	// badOps and badTypes collect "#i NAME" for every operator and tensor
+	// the importer cannot represent, so one error can name them all.
 	badOps, badTypes []string
 }
 
-// malformed wraps a reader failure with what was being read.
+// malformed wraps the reader's failure with what was being read.
 func (im *importer) malformed(what string) error {
 	return fmt.Errorf("tflite: malformed file: %s: %w", what, im.r.err)
 }
@@ -80,8 +80,6 @@ func (im *importer) model() (*format.Model, error) {
 			Source:      "tflite",
 			Description: description,
 		},
-		Tensors:   []format.Tensor{},
-		Operators: []format.Operator{},
 	}
 	if err := im.tensors(sg.tables(subgraphTensors)); err != nil {
 		return nil, err
@@ -174,7 +172,7 @@ func (im *importer) quantization(q table, shape []int32) (*format.Quantization, 
 	zero := q.int64s(quantZeroPoint)
 	axis := q.int32(quantDimension, 0)
 	if im.r.err != nil {
-		return nil, im.malformed("quantization")
+		return nil, fmt.Errorf("malformed quantization parameters: %w", im.r.err)
 	}
 	if details != 0 {
 		return nil, errors.New("custom quantization is not supported")
@@ -211,7 +209,7 @@ func (im *importer) buffer(b uint32) (int32, error) {
 	offset := bt.uint64(bufferOffset, 0)
 	size := bt.uint64(bufferSize, 0)
 	if im.r.err != nil {
-		return 0, im.malformed(fmt.Sprintf("buffer %d", b))
+		return 0, fmt.Errorf("malformed buffer %d: %w", b, im.r.err)
 	}
 	if offset > 1 { // data stored after the flatbuffer (models over 2 GB)
 		if !im.r.in(offset, size) {
@@ -287,7 +285,7 @@ func (im *importer) opcode(index uint32) (code, version int32, name string, err 
 	version = oc.int32(opcodeVersion, 1)
 	custom := oc.string(opcodeCustomCode)
 	if im.r.err != nil {
-		return 0, 0, "", im.malformed(fmt.Sprintf("operator code %d", index))
+		return 0, 0, "", fmt.Errorf("malformed operator code %d: %w", index, im.r.err)
 	}
 	name = builtinName(code)
 	if code == opCustom {

@@ -464,6 +464,27 @@ func TestImportCorrupt(t *testing.T) {
 	}
 }
 
+// TestImportCorruptAll flips bytes at random places in every real model:
+// no flip may make Import panic.
+func TestImportCorruptAll(t *testing.T) {
+	paths := fuzzSeeds()
+	if len(paths) == 0 {
+		t.Skip("no real models found; set EDGEQ_TESTDATA")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, path := range paths {
+		orig := readFile(t, path)
+		data := make([]byte, len(orig))
+		for range 300 {
+			copy(data, orig)
+			for range 1 + rng.IntN(3) {
+				data[rng.IntN(len(data))] ^= byte(1 + rng.IntN(255))
+			}
+			_, _ = Import(data)
+		}
+	}
+}
+
 // TestImportRandom feeds random bytes, some dressed with a valid root
 // offset and identifier so they get past the first checks.
 func TestImportRandom(t *testing.T) {

@@ -1,6 +1,7 @@
 package tflite
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/edgeq/edgeq/format"
@@ -95,17 +96,17 @@ func (im *importer) options(code int32, typ uint8, t table, o *format.Options) e
 	} else if typ != want {
 		return fmt.Errorf("builtin options of type %d, want %d", typ, want)
 	}
-	var act int8
+	var pad, act int8 // enums, checked below
 	switch code {
 	case opConv2D:
-		o.Padding = padding(t.int8(convPadding, 0))
+		pad = t.int8(convPadding, 0)
 		o.StrideW = t.int32(convStrideW, 0)
 		o.StrideH = t.int32(convStrideH, 0)
 		act = t.int8(convActivation, 0)
 		o.DilationW = t.int32(convDilationW, 1)
 		o.DilationH = t.int32(convDilationH, 1)
 	case opDepthwiseConv2D:
-		o.Padding = padding(t.int8(dwPadding, 0))
+		pad = t.int8(dwPadding, 0)
 		o.StrideW = t.int32(dwStrideW, 0)
 		o.StrideH = t.int32(dwStrideH, 0)
 		o.DepthMultiplier = t.int32(dwDepthMultiplier, 0)
@@ -113,7 +114,7 @@ func (im *importer) options(code int32, typ uint8, t table, o *format.Options) e
 		o.DilationW = t.int32(dwDilationW, 1)
 		o.DilationH = t.int32(dwDilationH, 1)
 	case opAveragePool2D, opMaxPool2D:
-		o.Padding = padding(t.int8(poolPadding, 0))
+		pad = t.int8(poolPadding, 0)
 		o.StrideW = t.int32(poolStrideW, 0)
 		o.StrideH = t.int32(poolStrideH, 0)
 		o.FilterW = t.int32(poolFilterW, 0)
@@ -137,7 +138,7 @@ func (im *importer) options(code int32, typ uint8, t table, o *format.Options) e
 		o.TimeMajor = t.bool(lstmTimeMajor, false)
 		o.AsymmetricQuantizeInputs = t.bool(lstmAsymmetric, false)
 		if t.bool(lstmDiagonal, false) {
-			return fmt.Errorf("diagonal recurrent tensors are not supported")
+			return errors.New("diagonal recurrent tensors are not supported")
 		}
 	case opAdd, opSub:
 		act = t.int8(arithActivation, 0)
@@ -168,21 +169,13 @@ func (im *importer) options(code int32, typ uint8, t table, o *format.Options) e
 			o.DilationH = 1
 		}
 	}
-	if o.Padding > format.PadValid {
-		return fmt.Errorf("unknown padding %d", o.Padding)
+	if pad < 0 || pad > int8(format.PadValid) {
+		return fmt.Errorf("unknown padding %d", pad)
 	}
+	o.Padding = format.Padding(pad)
 	if act < 0 || act > int8(format.ActTanh) {
 		return fmt.Errorf("unsupported fused activation %d", act)
 	}
 	o.Activation = format.Activation(act)
 	return nil
-}
-
-// padding maps TFLite's Padding enum, which numbers SAME and VALID as
-// format does; other values are caught by the caller.
-func padding(p int8) format.Padding {
-	if p < 0 {
-		return format.Padding(255)
-	}
-	return format.Padding(p)
 }

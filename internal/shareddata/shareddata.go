@@ -30,6 +30,11 @@ func Path(t testing.TB, elem ...string) string {
 	return p
 }
 
+// Find returns the test data directory, or an error saying where it looked,
+// without skipping: for fuzz targets, which add seeds from the data when it
+// is there and fuzz anyway when it is not.
+func Find() (string, error) { return find() }
+
 func find() (string, error) {
 	dir := os.Getenv("EDGEQ_TESTDATA")
 	if dir == "" {
