@@ -85,9 +85,12 @@ type ConvInt8Params struct {
 	Bias      []int32 // folded bias, len OutC (FoldBias)
 	InZero    int32   // input zero point
 	Requant
+
+	laneChunk int // taps the generic kernel sums per lane split, set by Check
 }
 
-// Check validates the parameters against each other.
+// Check validates the parameters against each other and precomputes what
+// the kernel needs from them; call it again after changing them.
 func (p *ConvInt8Params) Check() error {
 	if err := p.check(); err != nil {
 		return err
@@ -102,7 +105,8 @@ func (p *ConvInt8Params) Check() error {
 	if len(p.Weights) != p.OutC*k || len(p.Bias) != p.OutC {
 		return errors.New("kernels: weights or bias have the wrong length")
 	}
-	return p.Requant.checkChannels(p.OutC)
+	p.laneChunk = laneChunkFor(p.Weights)
+	return p.Requant.Prepare(p.OutC)
 }
 
 // FoldBias returns bias[c] − zeroPoint·Σ weights[c*k:(c+1)*k] for every
@@ -132,6 +136,7 @@ func ConvInt8ScratchSize(p *ConvInt8Params) int {
 // ConvInt8 runs a prepared int8 convolution. in and out are NHWC; scratch
 // holds at least ConvInt8ScratchSize bytes. It does not allocate.
 func ConvInt8(p *ConvInt8Params, in, out []int8, scratch []byte) {
+	p.Requant.ensure()
 	convInt8Generic(p, in, out, scratch)
 }
 
@@ -220,9 +225,12 @@ type DepthwiseInt8Params struct {
 	Bias     []int32 // folded bias, len OutC (FoldDepthwiseBias)
 	InZero   int32
 	Requant
+
+	laneChunk int // taps the generic kernel sums per lane split, set by Check
 }
 
-// Check validates the parameters against each other.
+// Check validates the parameters against each other and precomputes what
+// the kernel needs from them; call it again after changing them.
 func (p *DepthwiseInt8Params) Check() error {
 	if err := p.check(); err != nil {
 		return err
@@ -236,7 +244,8 @@ func (p *DepthwiseInt8Params) Check() error {
 	if len(p.Weights) != p.KH*p.KW*p.OutC || len(p.Bias) != p.OutC {
 		return errors.New("kernels: weights or bias have the wrong length")
 	}
-	return p.Requant.checkChannels(p.OutC)
+	p.laneChunk = laneChunkFor(p.Weights)
+	return p.Requant.Prepare(p.OutC)
 }
 
 // FoldDepthwiseBias returns bias[c] − zeroPoint·Σ_taps weights[t*channels+c]
@@ -260,6 +269,7 @@ func DepthwiseInt8ScratchSize(p *DepthwiseInt8Params) int { return depthwiseInt8
 // DepthwiseInt8 runs a prepared int8 depthwise convolution. It does not
 // allocate.
 func DepthwiseInt8(p *DepthwiseInt8Params, in, out []int8, scratch []byte) {
+	p.Requant.ensure()
 	depthwiseInt8Generic(p, in, out, scratch)
 }
 

@@ -316,6 +316,41 @@ func TestDepthwiseInt8MatchesReference(t *testing.T) {
 	}
 }
 
+// TestDepthwiseLargeWindows covers windows of more than laneChunk taps,
+// whose lane sums are moved to int32 rows on the way, at extreme values.
+func TestDepthwiseLargeWindows(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for iter := range 40 {
+		g := ConvGeom{Batches: 1, InH: 12 + r.IntN(8), InW: 9 + r.IntN(4), InC: 1 + r.IntN(5), KH: 8 + r.IntN(3), KW: 8 + r.IntN(3),
+			StrideH: 1 + r.IntN(2), StrideW: 1 + r.IntN(2), DilationH: 1, DilationW: 1}
+		g.OutC = g.InC
+		same := iter%2 == 0 || g.InW < g.KW || g.InH < g.KH
+		g.OutH, g.PadH = WindowOutput(same, g.InH, g.KH, g.StrideH, 1)
+		g.OutW, g.PadW = WindowOutput(same, g.InW, g.KW, g.StrideW, 1)
+		w := cvRandInt8s(r, g.KH*g.KW*g.OutC, -128, -126)
+		in := cvRandInt8s(r, g.inSize(), -128, -126)
+		if iter%3 == 0 {
+			in = cvRandInt8s(r, g.inSize(), -128, 127)
+		}
+		q, rq := cvRandQuant(r, g.OutC, true)
+		q.zx = 127 // padding taps at the other extreme
+		for c := range rq.Shift {
+			rq.Shift[c] -= 8 // keep the large sums inside the output range
+		}
+		q.shift = rq.Shift
+		want := cvRefDepthwiseInt8(g, 1, w, q, in)
+		p := &DepthwiseInt8Params{ConvGeom: g, DepthMul: 1, Weights: w, Bias: FoldDepthwiseBias(q.bias, w, g.OutC, q.zx), InZero: q.zx, Requant: rq}
+		if err := p.Check(); err != nil {
+			t.Fatal(err)
+		}
+		out := make([]int8, len(want))
+		DepthwiseInt8(p, in, out, make([]byte, DepthwiseInt8ScratchSize(p)))
+		if i := cvFirstDiff(out, want); i >= 0 {
+			t.Fatalf("iter %d %+v: out[%d] = %d, want %d", iter, g, i, out[i], want[i])
+		}
+	}
+}
+
 func TestFullyConnectedInt8MatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for iter := range 2000 {
@@ -341,9 +376,9 @@ func TestFullyConnectedInt8MatchesReference(t *testing.T) {
 	}
 }
 
-// TestPairLanesAtExtremes drives both packed lanes to the largest sums the
+// TestLanesAtExtremes drives every packed lane to the largest sums the
 // kernels allow, in both signs.
-func TestPairLanesAtExtremes(t *testing.T) {
+func TestLanesAtExtremes(t *testing.T) {
 	for _, tc := range []struct{ x, w int8 }{{-128, -128}, {-128, 127}, {127, -128}, {127, 127}} {
 		depth := maxDot
 		w := make([]int8, 2*depth)
@@ -363,6 +398,60 @@ func TestPairLanesAtExtremes(t *testing.T) {
 		g := ConvGeom{Batches: 3, InH: 1, InW: 1, InC: depth, OutH: 1, OutW: 1, OutC: 2, KH: 1, KW: 1, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1}
 		if want := cvRefConvInt8(g, depth, w, q, in); !slices.Equal(out, want) {
 			t.Errorf("x=%d w=%d: got %v, want %v", tc.x, tc.w, out, want)
+		}
+	}
+}
+
+// TestLaneChunks runs 1×1 convolutions whose depths straddle the lane
+// chunks (63 taps for weights with -128, 64 for [-127, 127], more for
+// small weights) with every input and weight at an extreme, where a lane
+// overflowing its 21 bits would show.
+func TestLaneChunks(t *testing.T) {
+	for _, tc := range []struct {
+		x, w   int8
+		depths []int
+	}{
+		{-128, -128, []int{1, 62, 63, 64, 125, 126, 127, 200}},
+		{127, -128, []int{63, 64, 127}},
+		{-128, 127, []int{63, 64, 65, 128, 129}},
+		{-128, -127, []int{63, 64, 65, 128, 129, 200}},
+		{127, 127, []int{64, 65}},
+		{-128, -8, []int{1023, 1024, 2047, 2100}},
+		{-128, 8, []int{1023, 1024, 2100}},
+	} {
+		for _, depth := range tc.depths {
+			g := ConvGeom{Batches: 1, InH: 1, InW: 7, InC: depth, OutH: 1, OutW: 7, OutC: 5, KH: 1, KW: 1, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1}
+			w := make([]int8, 5*depth)
+			for i := range w {
+				w[i] = tc.w
+			}
+			in := make([]int8, g.inSize())
+			for i := range in {
+				in[i] = tc.x
+			}
+			in[3] = 0
+			q := &cvQuant{mult: make([]int32, 5), shift: make([]int32, 5), min: -128, max: 127}
+			for c := range 5 {
+				q.mult[c], q.shift[c] = 1<<30, int32(-16-c)
+			}
+			rq := Requant{Multiplier: q.mult, Shift: q.shift, Min: -128, Max: 127}
+			p := &ConvInt8Params{ConvGeom: g, FilterInC: depth, Weights: w, Bias: make([]int32, 5), Requant: rq}
+			if err := p.Check(); err != nil {
+				t.Fatal(err)
+			}
+			out := make([]int8, g.outSize())
+			ConvInt8(p, in, out, make([]byte, ConvInt8ScratchSize(p)))
+			if want := cvRefConvInt8(g, depth, w, q, in); !slices.Equal(out, want) {
+				t.Errorf("depth %d x=%d w=%d (chunk %d): got %v, want %v", depth, tc.x, tc.w, p.laneChunk, out, want)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		w    []int8
+		want int
+	}{{[]int8{0}, 8191}, {[]int8{-128}, 63}, {[]int8{127, -127}, 64}, {[]int8{3, -8}, 1023}} {
+		if got := laneChunkFor(tc.w); got != tc.want {
+			t.Errorf("laneChunkFor(%v) = %d, want %d", tc.w, got, tc.want)
 		}
 	}
 }

@@ -197,6 +197,11 @@ type AddParams struct {
 	OutputMultiplier             int32
 	OutputShift                  int
 	ActivationMin, ActivationMax int32 // quantized clamp range
+
+	// For int8, each input's rescaled value depends on that input alone:
+	// scaled[0][uint8(x)] and scaled[1][uint8(y)] hold them, so eval adds
+	// two table entries and rescales once.
+	scaled *[2][256]int32
 }
 
 // NewAddParams computes ADD's rescaling as TFLite Micro's
@@ -213,7 +218,7 @@ func NewAddParams(scale1 float32, zp1 int32, scale2 float32, zp2 int32, outScale
 	m1 := float64(scale1) / twiceMax
 	m2 := float64(scale2) / twiceMax
 	mo := twiceMax / (float64(int64(1)<<p.LeftShift) * float64(outScale))
-	return p, p.setMultipliers(m1, m2, mo)
+	return p, p.setMultipliers(m1, m2, mo, bits)
 }
 
 // NewSubParams computes SUB's rescaling as TFLite Micro's
@@ -231,7 +236,7 @@ func NewSubParams(scale1 float32, zp1 int32, scale2 float32, zp2 int32, outScale
 	m1 := float64(scale1 / twiceMax)
 	m2 := float64(scale2 / twiceMax)
 	mo := float64(twiceMax / (float32(int32(1)<<p.LeftShift) * outScale))
-	return p, p.setMultipliers(m1, m2, mo)
+	return p, p.setMultipliers(m1, m2, mo, bits)
 }
 
 func newAddSubParams(zp1, zp2, outZp int32, bits int) (AddParams, error) {
@@ -257,7 +262,7 @@ func newAddSubParams(zp1, zp2, outZp int32, bits int) (AddParams, error) {
 
 // setMultipliers quantizes the three real multipliers, each of which must
 // lie in (0, 1) as TFLite's QuantizeMultiplierSmallerThanOneExp demands.
-func (p *AddParams) setMultipliers(m1, m2, mo float64) error {
+func (p *AddParams) setMultipliers(m1, m2, mo float64, bits int) error {
 	var err error
 	if p.Input1Multiplier, p.Input1Shift, err = quantizeSmallerThanOne(m1); err != nil {
 		return fmt.Errorf("input 1: %w", err)
@@ -267,6 +272,13 @@ func (p *AddParams) setMultipliers(m1, m2, mo float64) error {
 	}
 	if p.OutputMultiplier, p.OutputShift, err = quantizeSmallerThanOne(mo); err != nil {
 		return fmt.Errorf("output: %w (output scale too small for the input scales)", err)
+	}
+	if bits == 8 {
+		p.scaled = new([2][256]int32)
+		for x := int32(math.MinInt8); x <= math.MaxInt8; x++ {
+			p.scaled[0][uint8(int8(x))] = p.scale1(x)
+			p.scaled[1][uint8(int8(x))] = p.scale2(x)
+		}
 	}
 	return nil
 }
@@ -282,16 +294,49 @@ func quantizeSmallerThanOne(m float64) (int32, int, error) {
 	return q, shift, nil
 }
 
-// add returns the clamped quantized sum (or difference) of two raw values.
-func (p *AddParams) add(a, b int32, sub bool) int32 {
-	s1 := MultiplyByQuantizedMultiplierSmallerThanOneExp((p.Input1Offset+a)<<uint(p.LeftShift), p.Input1Multiplier, p.Input1Shift)
-	s2 := MultiplyByQuantizedMultiplierSmallerThanOneExp((p.Input2Offset+b)<<uint(p.LeftShift), p.Input2Multiplier, p.Input2Shift)
-	raw := s1 + s2
-	if sub {
-		raw = s1 - s2
-	}
+// scale1 and scale2 shift an input value left and rescale it to the
+// common scale.
+func (p *AddParams) scale1(a int32) int32 {
+	return MultiplyByQuantizedMultiplierSmallerThanOneExp((p.Input1Offset+a)<<uint(p.LeftShift), p.Input1Multiplier, p.Input1Shift)
+}
+
+func (p *AddParams) scale2(b int32) int32 {
+	return MultiplyByQuantizedMultiplierSmallerThanOneExp((p.Input2Offset+b)<<uint(p.LeftShift), p.Input2Multiplier, p.Input2Shift)
+}
+
+// finish rescales a raw sum to the output, offsets and clamps it.
+func (p *AddParams) finish(raw int32) int32 {
 	out := MultiplyByQuantizedMultiplierSmallerThanOneExp(raw, p.OutputMultiplier, p.OutputShift) + p.OutputOffset
 	return min(p.ActivationMax, max(p.ActivationMin, out))
+}
+
+// add returns the clamped quantized sum (or difference) of two raw values.
+func (p *AddParams) add(a, b int32, sub bool) int32 {
+	s1, s2 := p.scale1(a), p.scale2(b)
+	if sub {
+		return p.finish(s1 - s2)
+	}
+	return p.finish(s1 + s2)
+}
+
+func addRowInt8(p *AddParams, sub bool, out, x, y []int8, s1, s2 int) {
+	t1, t2 := &p.scaled[0], &p.scaled[1]
+	if sub {
+		for i := range out {
+			out[i] = int8(p.finish(t1[uint8(x[i*s1])] - t2[uint8(y[i*s2])]))
+		}
+		return
+	}
+	if s1 == 1 && s2 == 1 {
+		x, y = x[:len(out)], y[:len(out)]
+		for i := range out {
+			out[i] = int8(p.finish(t1[uint8(x[i])] + t2[uint8(y[i])]))
+		}
+		return
+	}
+	for i := range out {
+		out[i] = int8(p.finish(t1[uint8(x[i*s1])] + t2[uint8(y[i*s2])]))
+	}
 }
 
 func addRow[T int8 | int16](p *AddParams, sub bool, out, x, y []T, s1, s2 int) {
@@ -309,12 +354,20 @@ func addRow[T int8 | int16](p *AddParams, sub bool, out, x, y []T, s1, s2 int) {
 
 // AddInt8 computes out = x + y for int8 tensors broadcast as b plans.
 func AddInt8(p *AddParams, b *Broadcast, x, y, out []int8) {
-	broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRow(p, false, o, x, y, s1, s2) })
+	if p.scaled == nil {
+		broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRow(p, false, o, x, y, s1, s2) })
+		return
+	}
+	broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRowInt8(p, false, o, x, y, s1, s2) })
 }
 
 // SubInt8 computes out = x - y for int8 tensors broadcast as b plans.
 func SubInt8(p *AddParams, b *Broadcast, x, y, out []int8) {
-	broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRow(p, true, o, x, y, s1, s2) })
+	if p.scaled == nil {
+		broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRow(p, true, o, x, y, s1, s2) })
+		return
+	}
+	broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRowInt8(p, true, o, x, y, s1, s2) })
 }
 
 // AddInt16 computes out = x + y for int16 tensors (TFLite's general-scale

@@ -27,9 +27,12 @@ type FullyConnectedInt8Params struct {
 	Weights []int8  // [OutC][Depth] (extra rows are ignored)
 	Bias    []int32 // folded bias, len OutC
 	Requant
+
+	laneChunk int // taps the generic kernel sums per lane split, set by Check
 }
 
-// Check validates the parameters against each other.
+// Check validates the parameters against each other and precomputes what
+// the kernel needs from them; call it again after changing them.
 func (p *FullyConnectedInt8Params) Check() error {
 	if p.Batches <= 0 || p.Depth <= 0 || p.OutC <= 0 {
 		return fmt.Errorf("kernels: fully connected dimensions must be positive: %d×%d→%d", p.Batches, p.Depth, p.OutC)
@@ -40,7 +43,8 @@ func (p *FullyConnectedInt8Params) Check() error {
 	if len(p.Weights) < p.OutC*p.Depth || len(p.Bias) != p.OutC {
 		return errors.New("kernels: weights or bias have the wrong length")
 	}
-	return p.Requant.checkChannels(p.OutC)
+	p.laneChunk = laneChunkFor(p.Weights[:p.OutC*p.Depth])
+	return p.Requant.Prepare(p.OutC)
 }
 
 // FullyConnectedInt8ScratchSize returns the scratch bytes
@@ -53,6 +57,7 @@ func FullyConnectedInt8ScratchSize(p *FullyConnectedInt8Params) int {
 // Batches rows of Depth values, out Batches rows of OutC. It does not
 // allocate.
 func FullyConnectedInt8(p *FullyConnectedInt8Params, in, out []int8, scratch []byte) {
+	p.Requant.ensure()
 	fcInt8Generic(p, in, out, scratch)
 }
 
@@ -102,6 +107,7 @@ func (p *FullyConnectedInt8Params) asConv() ConvInt8Params {
 		Weights:   p.Weights[:p.OutC*p.Depth],
 		Bias:      p.Bias,
 		Requant:   p.Requant,
+		laneChunk: p.laneChunk,
 	}
 }
 
@@ -165,6 +171,7 @@ func fcFloatGeneric(p *FullyConnectedFloatParams, in, out []float32) {
 
 // dotFloat4 returns the dot products of x with four weight rows, each
 // accumulated in order.
+//
 //go:noinline
 func dotFloat4(x, w0, w1, w2, w3 []float32) (s0, s1, s2, s3 float32) {
 	n := len(x)

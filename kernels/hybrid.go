@@ -156,13 +156,15 @@ func (p *HybridFCParams) Check() error {
 }
 
 // HybridFCScratchSize returns the scratch bytes HybridFC needs: one
-// quantized input row.
-func HybridFCScratchSize(p *HybridFCParams) int { return p.Depth }
+// quantized input row and its accumulators.
+func HybridFCScratchSize(p *HybridFCParams) int { return p.Depth + carveSize[int32](p.OutC) }
 
 // HybridFC runs a hybrid fully connected layer on Batches rows of Depth
 // floats. It does not allocate.
 func HybridFC(p *HybridFCParams, in, out []float32, scratch []byte) {
 	xq := hybridInt8s(scratch[:p.Depth])
+	rest := scratch[p.Depth:]
+	accs := carve[int32](&rest, p.OutC)
 	for b := 0; b < p.Batches; b++ {
 		x := in[b*p.Depth : (b+1)*p.Depth]
 		var s float32
@@ -173,8 +175,8 @@ func HybridFC(p *HybridFCParams, in, out []float32, scratch []byte) {
 			s = SymmetricQuantizeFloats(x, xq)
 		}
 		o := out[b*p.OutC : (b+1)*p.OutC]
-		for c := range o {
-			acc := hybridDot(xq, p.Weights[c*p.Depth:(c+1)*p.Depth])
+		hybridDotRows(accs, xq, p.Weights, p.Depth)
+		for c, acc := range accs {
 			var scale float32
 			if len(p.Scales) == 1 {
 				scale = s * p.Scales[0] // TFLite folds the filter scale into the batch factor
@@ -234,9 +236,9 @@ func (p *HybridConvParams) Check() error {
 }
 
 // HybridConvScratchSize returns the scratch bytes HybridConv needs: one
-// quantized input image and one patch.
+// quantized input image, one patch and its accumulators.
 func HybridConvScratchSize(p *HybridConvParams) int {
-	return p.InH*p.InW*p.InC + p.KH*p.KW*p.InC
+	return p.InH*p.InW*p.InC + p.KH*p.KW*p.InC + carveSize[int32](p.OutC)
 }
 
 // HybridConv runs a hybrid convolution. It does not allocate.
@@ -245,6 +247,8 @@ func HybridConv(p *HybridConvParams, in, out []float32, scratch []byte) {
 	k := p.KH * p.KW * p.InC
 	xq := hybridInt8s(scratch[:img])
 	patch := hybridInt8s(scratch[img : img+k])
+	rest := scratch[img+k:]
+	accs := carve[int32](&rest, p.OutC)
 	for b := 0; b < p.Batches; b++ {
 		x := in[b*img : (b+1)*img]
 		var s float32
@@ -258,8 +262,9 @@ func HybridConv(p *HybridConvParams, in, out []float32, scratch []byte) {
 			for xo := 0; xo < p.OutW; xo++ {
 				p.gatherPatch(patch, xq, y, xo, int8(off))
 				o := out[((b*p.OutH+y)*p.OutW+xo)*p.OutC:][:p.OutC]
-				for oc := range o {
-					acc := hybridDot(patch, p.Weights[oc*k:(oc+1)*k]) - off*p.RowSums[oc]
+				hybridDotRows(accs, patch, p.Weights, k)
+				for oc, acc := range accs {
+					acc -= off * p.RowSums[oc]
 					var v float32
 					if p.Asymmetric {
 						v = float32(acc) * channelScale(p.Scales, oc) * s
@@ -362,6 +367,14 @@ func HybridDepthwise(p *HybridDepthwiseParams, in, out []float32, scratch []byte
 						}
 						src := xq[(iy*p.InW+ix)*p.InC:][:p.InC]
 						w := p.Weights[(ky*p.KW+kx)*p.OutC:][:p.OutC]
+						if p.DepthMul == 1 {
+							w = w[:len(src)]
+							a := acc[:len(src)]
+							for ic, v := range src {
+								a[ic] += int32(w[ic]) * (int32(v) - off)
+							}
+							continue
+						}
 						for ic, v := range src {
 							d := int32(v) - off
 							for m := 0; m < p.DepthMul; m++ {
@@ -384,21 +397,17 @@ func HybridDepthwise(p *HybridDepthwiseParams, in, out []float32, scratch []byte
 	}
 }
 
-// hybridDot returns Σ x[i]·w[i] over len(x) in int32.
-func hybridDot(x, w []int8) int32 {
-	w = w[:len(x)]
-	var s0, s1, s2, s3 int32
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		s0 += int32(x[i]) * int32(w[i])
-		s1 += int32(x[i+1]) * int32(w[i+1])
-		s2 += int32(x[i+2]) * int32(w[i+2])
-		s3 += int32(x[i+3]) * int32(w[i+3])
+// hybridDotRows sets acc[c] = Σ_i x[i]·w[c·k+i] for every output channel
+// c, four channels at a time with the int8 core the integer kernels use.
+func hybridDotRows(acc []int32, x, w []int8, k int) {
+	c := 0
+	for ; c+4 <= len(acc); c += 4 {
+		acc[c], acc[c+1], acc[c+2], acc[c+3] = dotRows4(x,
+			w[c*k:(c+1)*k], w[(c+1)*k:(c+2)*k], w[(c+2)*k:(c+3)*k], w[(c+3)*k:(c+4)*k])
 	}
-	for ; i < len(x); i++ {
-		s0 += int32(x[i]) * int32(w[i])
+	for ; c < len(acc); c++ {
+		acc[c] = dotRows1(x, w[c*k:(c+1)*k])
 	}
-	return s0 + s1 + s2 + s3
 }
 
 // hybridInt8s views b as int8 values without copying.

@@ -3,7 +3,12 @@ package kernels
 import (
 	"math"
 	"math/rand/v2"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestSymmetricQuantizeFloats(t *testing.T) {
@@ -248,13 +253,55 @@ func TestHybridAllocs(t *testing.T) {
 	}
 }
 
-func BenchmarkHybridFC(b *testing.B) {
-	r := rand.New(rand.NewPCG(5, 5))
-	p := &HybridFCParams{Batches: 1, Depth: 784, OutC: 128, Weights: randWeights(r, 784*128), Scales: []float32{0.01}, Min: 0, Max: 1e9}
-	in, out, scratch := randFloats(r, 784, 1), make([]float32, 128), make([]byte, HybridFCScratchSize(p))
-	b.ReportAllocs()
-	b.ReportMetric(float64(784*128), "MACs/op")
-	for b.Loop() {
-		HybridFC(p, in, out, scratch)
+// hybridThreadCPU returns the CPU time the calling OS thread has used
+// (Linux), which stays meaningful when the machine is shared.
+func hybridThreadCPU() time.Duration {
+	b, err := os.ReadFile("/proc/thread-self/schedstat")
+	if err != nil {
+		return 0
 	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	ns, _ := strconv.ParseInt(f[0], 10, 64)
+	return time.Duration(ns)
+}
+
+func hybridBench(b *testing.B, macs int, f func()) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ReportAllocs()
+	start := hybridThreadCPU()
+	for b.Loop() {
+		f()
+	}
+	cpu := float64(hybridThreadCPU()-start) / float64(b.N)
+	b.ReportMetric(cpu, "cpu-ns/op")
+	b.ReportMetric(float64(macs), "MACs/op")
+	if cpu > 0 {
+		b.ReportMetric(float64(macs)/cpu, "GMAC/cpu-s")
+	}
+}
+
+func BenchmarkHybrid(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 5))
+	b.Run("op=fc/shape=1x784_128", func(b *testing.B) {
+		p := &HybridFCParams{Batches: 1, Depth: 784, OutC: 128, Weights: randWeights(r, 784*128), Scales: []float32{0.01}, Min: 0, Max: 1e9}
+		in, out, scratch := randFloats(r, 784, 1), make([]float32, 128), make([]byte, HybridFCScratchSize(p))
+		hybridBench(b, 784*128, func() { HybridFC(p, in, out, scratch) })
+	})
+	g := ConvGeom{Batches: 1, InH: 49, InW: 10, InC: 1, KH: 10, KW: 4, StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 1, PadH: 4, PadW: 1, OutH: 25, OutW: 5, OutC: 64}
+	b.Run("op=conv/shape=kws1", func(b *testing.B) {
+		k := g.KH * g.KW * g.InC
+		p := &HybridConvParams{ConvGeom: g, Weights: randWeights(r, 64*k), Scales: []float32{0.01}, RowSums: make([]int32, 64), Min: 0, Max: 1e9}
+		in, out, scratch := randFloats(r, 490, 1), make([]float32, 25*5*64), make([]byte, HybridConvScratchSize(p))
+		hybridBench(b, 25*5*64*k, func() { HybridConv(p, in, out, scratch) })
+	})
+	dg := ConvGeom{Batches: 1, InH: 25, InW: 5, InC: 64, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, PadH: 1, PadW: 1, OutH: 25, OutW: 5, OutC: 64}
+	b.Run("op=depthwise/shape=kws", func(b *testing.B) {
+		p := &HybridDepthwiseParams{ConvGeom: dg, DepthMul: 1, Weights: randWeights(r, 9*64), Scales: []float32{0.01}, Min: 0, Max: 1e9}
+		in, out, scratch := randFloats(r, 25*5*64, 1), make([]float32, 25*5*64), make([]byte, HybridDepthwiseScratchSize(p))
+		hybridBench(b, 25*5*64*9, func() { HybridDepthwise(p, in, out, scratch) })
+	})
 }

@@ -28,7 +28,7 @@ type Requant struct {
 	uniform   bool             // every channel has the same multiplier and shift
 }
 
-// requantChannel is one channel's requantization, unpacked for requantize.
+// requantChannel is one channel's requantization, unpacked for apply.
 type requantChannel struct {
 	mult    int64  // multiplier
 	half    int64  // 2^(e−1), or 0 when e == 0
@@ -62,8 +62,10 @@ func NewRequant(inScale float32, weightScales []float32, outScale float32, chann
 	return r
 }
 
-// checkChannels validates the requantization of n channels.
-func (r *Requant) checkChannels(n int) error {
+// Prepare validates the requantization of n channels and unpacks it for the
+// kernels; the kernels' Check methods call it. Call it again after changing
+// Multiplier or Shift.
+func (r *Requant) Prepare(n int) error {
 	if len(r.Multiplier) != n || len(r.Shift) != n {
 		return fmt.Errorf("kernels: requantization has %d multipliers and %d shifts, want %d", len(r.Multiplier), len(r.Shift), n)
 	}
@@ -79,10 +81,13 @@ func (r *Requant) checkChannels(n int) error {
 	return nil
 }
 
-// Prepare validates the requantization of n channels and unpacks it for the
-// row functions; the kernels' Check methods call it. Call it again after
-// changing Multiplier or Shift.
-func (r *Requant) Prepare(n int) error { return r.checkChannels(n) }
+// ensure unpacks the requantization if Prepare was not called (which
+// allocates, once).
+func (r *Requant) ensure() {
+	if len(r.ch) != len(r.Multiplier) {
+		r.unpack()
+	}
+}
 
 func (r *Requant) unpack() {
 	if len(r.ch) != len(r.Multiplier) {
@@ -112,9 +117,7 @@ func RequantizeRowInt8(dst []int8, acc, bias []int32, r *Requant) {
 	n := len(dst)
 	acc = acc[:n]
 	zp, lo, hi := r.ZeroPoint, r.Min, r.Max
-	if len(r.ch) != len(r.Multiplier) {
-		r.unpack() // not prepared: allocates once
-	}
+	r.ensure()
 	ch := r.ch[:n]
 	if bias == nil {
 		for c := range dst {
@@ -148,44 +151,21 @@ func RequantizeRowInt8(dst []int8, acc, bias []int32, r *Requant) {
 	}
 }
 
-// apply is requantize with the channel's constants unpacked.
-func (ch *requantChannel) apply(x int32) int32 {
-	h := (int64(x<<(ch.left&31))*ch.mult + 1<<30) >> 31
-	return int32((h + ch.half + h>>63&ch.negMask) >> (ch.e & 63))
+// out8 requantizes x (bias included) to an int8 output.
+func (ch *requantChannel) out8(x, zp, lo, hi int32) int8 {
+	return int8(min(max(ch.apply(x)+zp, lo), hi))
 }
 
-// RequantizeRowInt16 is RequantizeRowInt8 for int16 outputs of 16x8 kernels
-// with int64 accumulators; it uses MultiplyByQuantizedMultiplier64 and the
-// output zero point (0 in TFLite's int16 scheme) is still added.
-func RequantizeRowInt16(dst []int16, acc []int64, bias []int64, r *Requant) {
-	n := len(dst)
-	acc = acc[:n]
-	mult := r.Multiplier[:n]
-	shift := r.Shift[:n]
-	for c := range dst {
-		a := acc[c]
-		if bias != nil {
-			a += bias[c]
-		}
-		v := MultiplyByQuantizedMultiplier64(a, mult[c], int(shift[c])) + r.ZeroPoint
-		dst[c] = int16(min(max(v, r.Min), r.Max))
-	}
-}
-
-// requantize is MultiplyByQuantizedMultiplier (TFLite's double-rounding
-// form), rewritten without branches so it inlines into the row loops:
+// apply is MultiplyByQuantizedMultiplier (TFLite's double-rounding form)
+// without branches, so that it inlines into the kernels' loops:
 //
 //   - SaturatingRoundingDoublingHighMul(a, m) adds the nudge 2^30 or
 //     1−2^30 by sign and divides by 2^31 truncating; for either sign that
 //     equals (a·m + 2^30) >> 31 with an arithmetic shift. (Its saturating
-//     case, a == m == MinInt32, cannot occur: Check requires m >= 0.)
+//     case, a == m == MinInt32, cannot occur: Prepare requires m >= 0.)
 //   - RoundingDivideByPOT(h, e), ties away from zero, equals
 //     (h + 2^(e−1) − [h < 0]) >> e for e > 0, and h for e == 0.
-func requantize(x, m, shift int32) int32 {
-	left := uint32(max(shift, 0)) & 31
-	e := uint32(max(-shift, 0)) & 31
-	h := (int64(x<<left)*int64(m) + 1<<30) >> 31
-	half := int64(1) << e >> 1
-	neg := h >> 63 & -int64(min(e, 1)) // −1 if h < 0 and e > 0
-	return int32((h + half + neg) >> e)
+func (ch *requantChannel) apply(x int32) int32 {
+	h := (int64(x<<(ch.left&31))*ch.mult + 1<<30) >> 31
+	return int32((h + ch.half + h>>63&ch.negMask) >> (ch.e & 63))
 }

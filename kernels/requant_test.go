@@ -7,7 +7,14 @@ import (
 	"testing"
 )
 
-// TestRequantizeMatchesTFLite compares the branch-free requantize with
+// requantize applies a one-channel requantization.
+func requantize(x, m, shift int32) int32 {
+	r := Requant{Multiplier: []int32{m}, Shift: []int32{shift}}
+	r.unpack()
+	return r.ch[0].apply(x)
+}
+
+// TestRequantizeMatchesTFLite compares the branch-free requantization with
 // MultiplyByQuantizedMultiplier (the reference formulation) on random and
 // extreme values.
 func TestRequantizeMatchesTFLite(t *testing.T) {
@@ -39,7 +46,7 @@ func TestRequantizeMatchesTFLite(t *testing.T) {
 
 func TestRequantCheck(t *testing.T) {
 	ok := Requant{Multiplier: []int32{1 << 30}, Shift: []int32{-3}, Min: -128, Max: 127}
-	if err := ok.checkChannels(1); err != nil {
+	if err := ok.Prepare(1); err != nil {
 		t.Fatal(err)
 	}
 	for _, bad := range []Requant{
@@ -49,7 +56,7 @@ func TestRequantCheck(t *testing.T) {
 		{Multiplier: []int32{1}, Shift: []int32{0}, Min: 5, Max: 4},
 		{Multiplier: []int32{1, 2}, Shift: []int32{0}, Min: -128, Max: 127},
 	} {
-		if err := bad.checkChannels(len(bad.Multiplier)); err == nil {
+		if err := bad.Prepare(len(bad.Multiplier)); err == nil {
 			t.Errorf("%+v: no error", bad)
 		}
 	}

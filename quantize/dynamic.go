@@ -101,6 +101,9 @@ func quantizeDynamic(src *format.Model, cal *Calibration, opt Options) (*format.
 			return nil, nil, err
 		}
 		rep.Layers = append(rep.Layers, lr)
+		if m.Operators[i].Op == "FULLY_CONNECTED" && !opt.SymmetricInputs {
+			m.Operators[i].Options.AsymmetricQuantizeInputs = true
+		}
 	}
 	if len(rep.Layers) == 0 {
 		return nil, nil, fmt.Errorf("quantize: the model has no float CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED weights to quantize")

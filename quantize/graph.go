@@ -182,3 +182,46 @@ func WeightBytes(m *format.Model) int {
 	}
 	return n
 }
+
+// floatWeights returns m with the int8 weights of its hybrid layers (float
+// input, int8 constant weights, as in TFLite dynamic-range models)
+// dequantized back to float32, so such a model can be quantized like a
+// float one. m itself is returned when it has none.
+func floatWeights(m *format.Model) *format.Model {
+	var c *format.Model
+	for _, op := range m.Operators {
+		switch op.Op {
+		case "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED":
+		default:
+			continue
+		}
+		if len(op.Inputs) < 2 || op.Inputs[0] < 0 || m.Tensors[op.Inputs[0]].Type != format.Float32 || !isConst(m, op.Inputs[1]) {
+			continue
+		}
+		w := &m.Tensors[op.Inputs[1]]
+		if w.Type != format.Int8 || w.Quant == nil || len(w.Quant.Scale) == 0 {
+			continue
+		}
+		if c == nil {
+			c = clone(m)
+		}
+		if c.Tensors[op.Inputs[1]].Type == format.Float32 {
+			continue // shared, already converted
+		}
+		raw := m.Buffers[w.Buffer]
+		q := make([]int8, len(raw))
+		for i, b := range raw {
+			q[i] = int8(b) - int8(w.Quant.ZeroPoint[0]) // weights are symmetric; tolerate a per-tensor offset
+		}
+		axis := -1
+		if len(w.Quant.Scale) > 1 {
+			axis = int(w.Quant.Axis)
+		}
+		setConst(c, op.Inputs[1], format.Float32, float32Bytes(dequantizeWeights(q, w.Shape, axis, w.Quant.Scale)), nil)
+	}
+	if c == nil {
+		return m
+	}
+	compactBuffers(c)
+	return c
+}

@@ -67,6 +67,7 @@ const DefaultBins = 2048
 type Histogram struct {
 	Lo, Hi float64   // the interval the bins cover
 	Counts []float64 // Counts[i] covers [Lo + i·w, Lo + (i+1)·w), w = (Hi-Lo)/len(Counts)
+	Zeros  float64   // how many of the values were exactly 0 (also in Counts)
 	total  float64
 }
 
@@ -95,6 +96,9 @@ func (h *Histogram) Observe(x []float32) {
 		i := int(min(max(f, 0), float64(n-1)))
 		h.Counts[i]++
 		h.total++
+		if v == 0 {
+			h.Zeros++
+		}
 	}
 }
 
@@ -123,6 +127,19 @@ func (h *Histogram) observed() Range {
 	}
 	w := h.binWidth()
 	return Range{Min: float32(h.Lo + float64(first)*w), Max: float32(h.Lo + float64(last+1)*w)}
+}
+
+// nonzero returns the counts without the values that were exactly 0. Those
+// (ReLU outputs, padding) are represented exactly by every range that
+// contains 0, so they must not sway a search for the best clipping range.
+func (h *Histogram) nonzero() []float64 {
+	c := append([]float64(nil), h.Counts...)
+	if h.Zeros > 0 {
+		n := len(c)
+		i := int(min(max(-h.Lo/h.binWidth(), 0), float64(n-1)))
+		c[i] = max(c[i]-h.Zeros, 0)
+	}
+	return c
 }
 
 // quantile returns the value below which a fraction q of the observations
@@ -217,8 +234,9 @@ func candidates(h *Histogram, g Grid) []candidate {
 // the grid, values outside it their distance to the nearest edge, squared.
 func MSERange(h *Histogram, g Grid) Range {
 	best, bestErr := Range{}, math.Inf(1)
+	counts := h.nonzero()
 	for _, c := range candidates(h, g) {
-		e := clipError(h, c, g)
+		e := clipError(h, counts, c, g)
 		if e < bestErr {
 			best, bestErr = Range{Min: float32(c.lo), Max: float32(c.hi)}, e
 		}
@@ -226,13 +244,13 @@ func MSERange(h *Histogram, g Grid) Range {
 	return best
 }
 
-// clipError is the expected squared quantization error of the histogram's
-// values when quantized to window c on grid g.
-func clipError(h *Histogram, c candidate, g Grid) float64 {
+// clipError is the expected squared quantization error of values counted
+// in the bins of h when quantized to window c on grid g.
+func clipError(h *Histogram, counts []float64, c candidate, g Grid) float64 {
 	step := (c.hi - c.lo) / float64(g.Levels-1)
 	noise := step * step / 12
 	e := 0.0
-	for i, n := range h.Counts {
+	for i, n := range counts {
 		if n == 0 {
 			continue
 		}
@@ -256,6 +274,9 @@ func clipError(h *Histogram, c candidate, g Grid) float64 {
 // many groups as the grid has levels and spread back evenly over the bins
 // that were non-empty (Q); the window minimizing KL(P‖Q) wins. This is
 // the method TensorRT made popular, applied to an asymmetric window.
+// Values that are exactly 0 are left out: every window represents them
+// exactly, and the spike they make after a ReLU would otherwise favor
+// windows so narrow that each level is one histogram bin.
 func EntropyRange(h *Histogram, g Grid) Range {
 	levels := min(g.Levels, 256) // finer grids are indistinguishable from P at 2048 bins
 	n := len(h.Counts)
@@ -264,6 +285,7 @@ func EntropyRange(h *Histogram, g Grid) Range {
 	best, bestKL := Range{}, math.Inf(1)
 	p := make([]float64, n)
 	q := make([]float64, n)
+	counts := h.nonzero()
 	for _, c := range candidates(h, g) {
 		s := int(math.Floor((c.lo - h.Lo) / w))
 		e := int(math.Ceil((c.hi - h.Lo) / w))
@@ -272,7 +294,7 @@ func EntropyRange(h *Histogram, g Grid) Range {
 			continue
 		}
 		seen[[2]int{s, e}] = true
-		kl := windowKL(h.Counts, s, e, levels, p[:e-s], q[:e-s])
+		kl := windowKL(counts, s, e, levels, p[:e-s], q[:e-s])
 		if kl < bestKL {
 			best, bestKL = Range{Min: float32(h.Lo + float64(s)*w), Max: float32(h.Lo + float64(e)*w)}, kl
 		}

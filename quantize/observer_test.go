@@ -88,7 +88,9 @@ func TestRangesClipOutliers(t *testing.T) {
 	if mse.Max >= full.Max || mse.Min <= full.Min {
 		t.Errorf("mse: range %v did not clip %v", mse, full)
 	}
-	errOf := func(r Range) float64 { return clipError(h, candidate{float64(r.Min), float64(r.Max)}, gridInt8()) }
+	errOf := func(r Range) float64 {
+		return clipError(h, h.nonzero(), candidate{float64(r.Min), float64(r.Max)}, gridInt8())
+	}
 	for _, r := range []Range{full, PercentileRange(h, 99.99), EntropyRange(h, gridInt8())} {
 		if errOf(mse) > errOf(r) {
 			t.Errorf("mse window %v has error %g > %g of %v", mse, errOf(mse), errOf(r), r)

@@ -44,9 +44,9 @@ type Options struct {
 	// PerTensor quantizes CONV_2D and DEPTHWISE_CONV_2D weights with one
 	// scale instead of one per output channel.
 	PerTensor bool
-	// PerChannelFC quantizes FULLY_CONNECTED weights per output channel
-	// (the default is one scale, as TFLite does). Weight-only mode always
-	// uses per-channel scales.
+	// PerChannelFC quantizes FULLY_CONNECTED weights per output channel in
+	// static mode (the default there is one scale, as TFLite does).
+	// Dynamic and weight-only modes always use per-channel scales.
 	PerChannelFC bool
 	// Activations is format.Int8 (default) or format.Int16 (16x8 mode:
 	// int16 activations with zero point 0, int8 weights, int64 biases).
@@ -59,6 +59,11 @@ type Options struct {
 	// and outputs become integer tensors with their quantization parameters
 	// and the caller (edgeq eval, run) quantizes and dequantizes.
 	FloatIO bool
+	// SymmetricInputs makes dynamic-mode FULLY_CONNECTED layers quantize
+	// their inputs symmetrically at run time. By default they use an offset
+	// (TFLite's asymmetric_quantize_inputs), which keeps the full 8 bits
+	// for inputs that are all positive, such as ReLU outputs.
+	SymmetricInputs bool
 	// AutoSamples bounds the calibration samples method auto runs each
 	// candidate model on (default 200).
 	AutoSamples int
@@ -127,7 +132,9 @@ type LayerReport struct {
 
 // Quantize quantizes the float model m. Static mode needs calibration
 // samples (the model's float inputs); dynamic and weights modes ignore
-// them unless bias correction is asked for. m is not modified.
+// them unless bias correction is asked for. m is not modified. A
+// dynamic-range model (float activations, int8 weights) is accepted too:
+// its weights are dequantized first.
 func Quantize(m *format.Model, data Samples, opt Options) (*format.Model, *Report, error) {
 	opt.defaults()
 	if opt.Activations != format.Int8 && opt.Activations != format.Int16 {
@@ -136,6 +143,7 @@ func Quantize(m *format.Model, data Samples, opt Options) (*format.Model, *Repor
 	if err := checkFloatModel(m); err != nil {
 		return nil, nil, err
 	}
+	m = floatWeights(m) // a dynamic-range model starts from its float twin
 	var progress func(int, int)
 	if opt.Progress != nil {
 		progress = func(d, t int) { opt.Progress("calibrate", d, t) }
@@ -161,8 +169,8 @@ func Quantize(m *format.Model, data Samples, opt Options) (*format.Model, *Repor
 		return nil, nil, fmt.Errorf("quantize: static quantization needs calibration data")
 	}
 	bins := opt.Bins
-	if opt.Method == MethodMinMax && !opt.BiasCorrection {
-		bins = -1 // one pass is enough
+	if opt.Method == MethodMinMax {
+		bins = -1 // one pass is enough (it also collects the bias-correction means)
 	}
 	cal, err := Calibrate(m, data, CalibrateOptions{Bins: bins, Progress: progress})
 	if err != nil {

@@ -5,17 +5,23 @@ import (
 	"github.com/edgeq/edgeq/kernels"
 )
 
-// Hybrid ("dynamic-range") operators: FULLY_CONNECTED, CONV_2D and
-// DEPTHWISE_CONV_2D with float32 input and output but symmetric int8
-// weights, as TFLite's dynamic-range quantizer writes them. The input is
-// quantized to int8 at every Invoke with a scale computed from its values
-// (see kernels.HybridFC). The float ops' prepare functions hand such nodes
-// here (isHybrid).
+// Mixed-precision weight layers: FULLY_CONNECTED, CONV_2D and
+// DEPTHWISE_CONV_2D whose activations are not int8 but whose weights are.
+//
+//   - Hybrid ("dynamic-range") layers have float32 input and output, as
+//     TFLite's dynamic-range quantizer writes them. The input is quantized
+//     to int8 at every Invoke with a scale computed from its values (see
+//     kernels.HybridFC).
+//   - 16x8 layers have int16 input and output (zero point 0) and int64 (or
+//     int32) biases, TFLite's 16x8 quantization mode (kernels.FC16x8).
+//
+// The ops' prepare functions hand such nodes here (isHybrid).
 
-// isHybrid reports whether a weight layer has float input and int8 weights.
+// isHybrid reports whether a weight layer has int8 weights and float32 or
+// int16 input.
 func isHybrid(n *node) bool {
-	return len(n.inputs) >= 2 && n.inputs[0] != nil && n.inputs[1] != nil &&
-		n.inputs[0].Type == format.Float32 && n.inputs[1].Type == format.Int8
+	return len(n.inputs) >= 2 && n.inputs[0] != nil && n.inputs[1] != nil && n.inputs[1].Type == format.Int8 &&
+		(n.inputs[0].Type == format.Float32 || n.inputs[0].Type == format.Int16)
 }
 
 // hybridWeights checks the weights' quantization: constant, symmetric,
@@ -69,9 +75,12 @@ func hybridActivation(n *node) (lo, hi float32, err error) {
 	return lo, hi, nil
 }
 
-// prepareHybridFC prepares a FULLY_CONNECTED with float input and int8
-// weights [OutC, Depth].
+// prepareHybridFC prepares a FULLY_CONNECTED with float or int16 input and
+// int8 weights [OutC, Depth].
 func prepareHybridFC(n *node) (evalFunc, error) {
+	if n.inputs[0].Type == format.Int16 {
+		return prepareFC16x8(n)
+	}
 	in, err := n.input(0)
 	if err != nil {
 		return nil, err
@@ -156,6 +165,9 @@ func hybridGeom(n *node, in, out *Tensor, kh, kw int) (kernels.ConvGeom, error) 
 // [OutC, KH, KW, InC]. Per-channel weights quantize the input with an
 // offset (TFLite's EvalHybridPerChannel), per-tensor ones symmetrically.
 func prepareHybridConv(n *node) (evalFunc, error) {
+	if n.inputs[0].Type == format.Int16 {
+		return prepareConv16x8(n)
+	}
 	in, err := n.input(0)
 	if err != nil {
 		return nil, err
@@ -212,6 +224,9 @@ func prepareHybridConv(n *node) (evalFunc, error) {
 // prepareHybridDepthwise prepares a DEPTHWISE_CONV_2D with float input and
 // int8 weights [1, KH, KW, OutC] (per-channel scales along axis 3).
 func prepareHybridDepthwise(n *node) (evalFunc, error) {
+	if n.inputs[0].Type == format.Int16 {
+		return prepareDepthwise16x8(n)
+	}
 	in, err := n.input(0)
 	if err != nil {
 		return nil, err
@@ -316,4 +331,145 @@ func prepareConstDequantize(n *node) (eval evalFunc, ok bool, err error) {
 	}
 	out.Const = true
 	return func() error { return nil }, true, nil
+}
+
+// layer16x8 holds what every 16x8 weight layer checks: int16 input and
+// output with zero point 0, symmetric int8 weights, an int64 (or int32)
+// bias, and the requantization.
+type layer16x8 struct {
+	in, w, out *Tensor
+	bias       []int64
+	requant    kernels.Requant16
+}
+
+func prepareLayer16x8(n *node, axis, channels int, wShape func(w *Tensor) error) (*layer16x8, error) {
+	l := &layer16x8{}
+	var err error
+	if l.in, err = n.input(0); err != nil {
+		return nil, err
+	}
+	if l.w, err = n.input(1); err != nil {
+		return nil, err
+	}
+	if l.out, err = n.output(0); err != nil {
+		return nil, err
+	}
+	if err := n.checkType(l.out, format.Int16); err != nil {
+		return nil, err
+	}
+	if err := wShape(l.w); err != nil {
+		return nil, err
+	}
+	for _, t := range []*Tensor{l.in, l.out} {
+		if len(t.Scale) != 1 || len(t.ZeroPoint) != 1 || t.ZeroPoint[0] != 0 || !(t.Scale[0] > 0) {
+			return nil, n.errorf("int16 tensor %d (%s) needs one scale and zero point 0, has %v and %v", t.Index, t.Name, t.Scale, t.ZeroPoint)
+		}
+	}
+	if channels < 0 {
+		channels = l.w.Shape[axis]
+	}
+	scales, err := hybridWeights(n, l.w, axis, channels)
+	if err != nil {
+		return nil, err
+	}
+	if b := n.optionalInput(2); b != nil {
+		if !b.Const || b.NumElements() != channels {
+			return nil, n.errorf("bias (tensor %d) must be a constant of %d values", b.Index, channels)
+		}
+		switch b.Type {
+		case format.Int64:
+			l.bias = b.Int64()
+		case format.Int32:
+			l.bias = make([]int64, channels)
+			for i, v := range b.Int32() {
+				l.bias[i] = int64(v)
+			}
+		default:
+			return nil, n.errorf("bias (tensor %d) is %s, want int64 or int32", b.Index, b.Type)
+		}
+	}
+	if l.requant, err = kernels.NewRequant16(l.in.Scale[0], scales, l.out.Scale[0], channels); err != nil {
+		return nil, n.errorf("%v", err)
+	}
+	lo, hi, err := kernels.ActivationRangeQuantized(kernels.Activation(n.opts().Activation), l.out.Scale[0], 0, -32768, 32767)
+	if err != nil {
+		return nil, n.errorf("%v", err)
+	}
+	l.requant.Min, l.requant.Max = lo, hi
+	return l, nil
+}
+
+// prepareFC16x8 prepares a 16x8 FULLY_CONNECTED.
+func prepareFC16x8(n *node) (evalFunc, error) {
+	l, err := prepareLayer16x8(n, 0, -1, func(w *Tensor) error {
+		if len(w.Shape) != 2 || w.Shape[0] <= 0 || w.Shape[1] <= 0 {
+			return n.errorf("weights have shape %v, want [units, depth]", w.Shape)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	outC, depth := l.w.Shape[0], l.w.Shape[1]
+	if l.in.NumElements()%depth != 0 || l.out.NumElements() != l.in.NumElements()/depth*outC {
+		return nil, n.errorf("input %v, weights %v and output %v do not match", l.in.Shape, l.w.Shape, l.out.Shape)
+	}
+	p := &kernels.FC16x8Params{Batches: l.in.NumElements() / depth, Depth: depth, OutC: outC, Weights: l.w.Int8(), Bias: l.bias, Requant16: l.requant}
+	if err := p.Check(); err != nil {
+		return nil, n.errorf("%v", err)
+	}
+	in, out := l.in, l.out
+	return func() error { kernels.FC16x8(p, in.Int16(), out.Int16()); return nil }, nil
+}
+
+// prepareConv16x8 prepares a 16x8 CONV_2D.
+func prepareConv16x8(n *node) (evalFunc, error) {
+	l, err := prepareLayer16x8(n, 0, -1, func(w *Tensor) error {
+		if len(w.Shape) != 4 {
+			return n.errorf("weights have shape %v, want [out, h, w, in]", w.Shape)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	g, err := hybridGeom(n, l.in, l.out, l.w.Shape[1], l.w.Shape[2])
+	if err != nil {
+		return nil, err
+	}
+	if l.w.Shape[0] != g.OutC || l.w.Shape[3] != g.InC {
+		return nil, n.errorf("weights %v do not match input %v and output %v", l.w.Shape, l.in.Shape, l.out.Shape)
+	}
+	p := &kernels.Conv16x8Params{ConvGeom: g, Weights: l.w.Int8(), Bias: l.bias, Requant16: l.requant}
+	if err := p.Check(); err != nil {
+		return nil, n.errorf("%v", err)
+	}
+	in, out := l.in, l.out
+	return func() error { kernels.Conv16x8(p, in.Int16(), out.Int16()); return nil }, nil
+}
+
+// prepareDepthwise16x8 prepares a 16x8 DEPTHWISE_CONV_2D.
+func prepareDepthwise16x8(n *node) (evalFunc, error) {
+	l, err := prepareLayer16x8(n, 3, -1, func(w *Tensor) error {
+		if len(w.Shape) != 4 || w.Shape[0] != 1 {
+			return n.errorf("weights have shape %v, want [1, h, w, out]", w.Shape)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	g, err := hybridGeom(n, l.in, l.out, l.w.Shape[1], l.w.Shape[2])
+	if err != nil {
+		return nil, err
+	}
+	if l.w.Shape[3] != g.OutC || g.InC <= 0 || g.OutC%g.InC != 0 {
+		return nil, n.errorf("weights %v do not match input %v and output %v", l.w.Shape, l.in.Shape, l.out.Shape)
+	}
+	p := &kernels.Depthwise16x8Params{ConvGeom: g, DepthMul: g.OutC / g.InC, Weights: l.w.Int8(), Bias: l.bias, Requant16: l.requant}
+	if err := p.Check(); err != nil {
+		return nil, n.errorf("%v", err)
+	}
+	in, out := l.in, l.out
+	return func() error { kernels.Depthwise16x8(p, in.Int16(), out.Int16()); return nil }, nil
 }

@@ -43,7 +43,7 @@ func preparePad(n *node) (evalFunc, error) {
 			before[d], after[d] = int(v[2*d]), int(v[2*d+1])
 		case format.Int64:
 			v := pads.Int64()
-			before[d], after[d] = int(max(min(v[2*d], 1<<40), -1)), int(max(min(v[2*d+1], 1<<40), -1))
+			before[d], after[d] = int(max(min(v[2*d], 1<<30+1), -1)), int(max(min(v[2*d+1], 1<<30+1), -1))
 		default:
 			return nil, n.errorf("paddings tensor %d (%s) has type %s, want int32 or int64", pads.Index, pads.Name, pads.Type)
 		}

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"math"
 	"unsafe"
 
 	"github.com/edgeq/edgeq/format"
@@ -47,7 +48,7 @@ func prepareReshape(n *node) (evalFunc, error) {
 				}
 			case format.Int64:
 				for _, v := range s.Int64()[:s.NumElements()] {
-					newShape = append(newShape, int(max(min(v, 1<<40), -1<<40)))
+					newShape = append(newShape, int(max(min(v, math.MaxInt32), -2)))
 				}
 			default:
 				return nil, n.errorf("shape tensor %d (%s) has type %s, want int32 or int64", s.Index, s.Name, s.Type)
@@ -81,7 +82,7 @@ func prepareReshape(n *node) (evalFunc, error) {
 // resolveNewShape replaces a single -1 in shape by the extent that makes
 // it hold count elements, and checks that it does.
 func resolveNewShape(shape []int, count int) error {
-	stretch, known := -1, 1
+	stretch, known := -1, int64(1)
 	for i, d := range shape {
 		switch {
 		case d == -1 && stretch < 0:
@@ -91,20 +92,20 @@ func resolveNewShape(shape []int, count int) error {
 		case d < 0:
 			return errors.New("negative dimension")
 		default:
-			known *= d
-			if known > 1<<40 {
+			known *= int64(d)
+			if known > math.MaxInt32 {
 				return errors.New("too many elements")
 			}
 		}
 	}
 	if stretch >= 0 {
-		if known == 0 || count%known != 0 {
+		if known == 0 || int64(count)%known != 0 {
 			return errors.New("-1 cannot be resolved")
 		}
-		shape[stretch] = count / known
-		known = count
+		shape[stretch] = int(int64(count) / known)
+		known = int64(count)
 	}
-	if known != count {
+	if known != int64(count) {
 		return errors.New("element count differs")
 	}
 	return nil

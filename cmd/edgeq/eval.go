@@ -153,9 +153,19 @@ func printEval(w io.Writer, r *evalResult) {
 		if l.Operator < 0 {
 			op = "-"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%.6g\t%d\t%.2f\t%s\n", op, l.Op, l.Tensor, l.Name, l.Type, l.Scale, l.ZeroPoint, l.SQNR, mark)
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%.6g\t%d\t%.2f\t%s\n", op, l.Op, l.Tensor, shortName(l.Name), l.Type, l.Scale, l.ZeroPoint, l.SQNR, mark)
 	}
 	tw.Flush()
+}
+
+// shortName keeps the end of long tensor names (TFLite joins fused names
+// with ';'), which says most about the layer.
+func shortName(s string) string {
+	const max = 40
+	if r := []rune(s); len(r) > max {
+		return "..." + string(r[len(r)-max+3:])
+	}
+	return s
 }
 
 // loadSamples reads samples for model m's single input: images are decoded

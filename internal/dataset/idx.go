@@ -12,7 +12,7 @@ import (
 )
 
 // MaxBytes bounds the decoded size of any data set a reader accepts.
-const MaxBytes = 1 << 32
+const MaxBytes = 1 << 30
 
 // IDX element types.
 const (
