@@ -89,7 +89,7 @@ func FullyConnectedFloat(p *FullyConnectedFloatParams, in, out []float32) {
 
 func fcInt8GenericScratch(p *FullyConnectedInt8Params) int {
 	if p.Batches == 1 {
-		return carveSize[int32](p.OutC)
+		return 0 // requantized as it goes, four channels at a time
 	}
 	c := p.asConv()
 	return convInt8GenericScratch(&c)
@@ -119,18 +119,26 @@ func fcInt8Generic(p *FullyConnectedInt8Params, in, out []int8, scratch []byte) 
 		return
 	}
 	k, oc := p.Depth, p.OutC
-	acc := carve[int32](&scratch, oc)
 	x := in[:k]
 	w := p.Weights
+	r := &p.Requant
+	r.ensure()
+	zp, lo, hi := r.ZeroPoint, r.Min, r.Max
+	out = out[:oc]
+	bias := p.Bias[:oc]
+	ch := r.ch[:oc]
 	c := 0
 	for ; c+4 <= oc; c += 4 {
-		acc[c], acc[c+1], acc[c+2], acc[c+3] = dotRows4(x,
+		a0, a1, a2, a3 := dotRows4(x,
 			w[c*k:(c+1)*k], w[(c+1)*k:(c+2)*k], w[(c+2)*k:(c+3)*k], w[(c+3)*k:(c+4)*k])
+		out[c] = ch[c].out8(a0+bias[c], zp, lo, hi)
+		out[c+1] = ch[c+1].out8(a1+bias[c+1], zp, lo, hi)
+		out[c+2] = ch[c+2].out8(a2+bias[c+2], zp, lo, hi)
+		out[c+3] = ch[c+3].out8(a3+bias[c+3], zp, lo, hi)
 	}
 	for ; c < oc; c++ {
-		acc[c] = dotRows1(x, w[c*k:(c+1)*k])
+		out[c] = ch[c].out8(dotRows1(x, w[c*k:(c+1)*k])+bias[c], zp, lo, hi)
 	}
-	RequantizeRowInt8(out[:oc], acc, p.Bias, &p.Requant)
 }
 
 func fcFloatGeneric(p *FullyConnectedFloatParams, in, out []float32) {

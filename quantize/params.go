@@ -81,7 +81,7 @@ type channelLayout struct {
 // the whole tensor is one channel.
 func layoutOf(shape []int32, axis int) (channelLayout, error) {
 	if axis < 0 {
-		return channelLayout{n: 1, inner: 1 << 62}, nil
+		return channelLayout{n: 1, inner: math.MaxInt}, nil
 	}
 	if axis >= len(shape) {
 		return channelLayout{}, fmt.Errorf("quantize: channel axis %d out of range for shape %v", axis, shape)

@@ -232,10 +232,29 @@ func (ip *Interpreter) allocate(cfg *config) error {
 			use(t.Index, nOps)
 		}
 	}
+	// An in-place op's output shares its input's buffer when the input has
+	// no reader after it: the pair is planned as one buffer (its root).
+	root := make([]int, len(ip.tensors))
+	for i := range root {
+		root[i] = i
+	}
+	for i, n := range ip.nodes {
+		if !n.inPlace || len(n.inputs) == 0 || n.inputs[0] == nil || len(n.outputs) == 0 {
+			continue
+		}
+		in, out := n.inputs[0], n.outputs[0]
+		r := root[in.Index]
+		if in.Const || in.Variable || out.Variable || last[r] != i ||
+			in.NumElements()*in.Type.Size() != out.NumElements()*out.Type.Size() {
+			continue
+		}
+		root[out.Index] = r
+		last[r] = last[out.Index]
+	}
 	type owner struct{ tensor, op int }
 	var owners []owner
 	for i, t := range ip.tensors {
-		if t.Const || first[i] < 0 && !t.Variable {
+		if t.Const || first[i] < 0 && !t.Variable || root[i] != i {
 			continue
 		}
 		f, l := first[i], last[i]
@@ -290,6 +309,11 @@ func (ip *Interpreter) allocate(cfg *config) error {
 		op := owners[k].op
 		ip.nodes[op].scratchBufs[scratchIdx[op]].data = mem
 		scratchIdx[op]++
+	}
+	for i, r := range root {
+		if r != i {
+			ip.tensors[i].data = ip.tensors[r].data
+		}
 	}
 	return nil
 }

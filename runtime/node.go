@@ -15,6 +15,10 @@ type node struct {
 	inputs      []*Tensor // nil entries are omitted optional inputs
 	outputs     []*Tensor
 	scratchBufs []*scratchBuffer
+	// inPlace says output 0 may share input 0's memory (same size, and the
+	// op is correct when they alias), as RESHAPE's is. The planner shares
+	// it when input 0 has no later reader.
+	inPlace bool
 }
 
 // scratchBuffer is arena memory an op uses only while it runs.

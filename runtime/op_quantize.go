@@ -73,6 +73,10 @@ func prepareDequantize(n *node) (evalFunc, error) {
 	if err := n.checkArity(1, 1); err != nil {
 		return nil, err
 	}
+	// Weight-only models dequantize constant weights: done once, at load.
+	if eval, ok, err := prepareConstDequantize(n); ok {
+		return eval, err
+	}
 	in, out := n.inputs[0], n.outputs[0]
 	if err := n.checkShape(out, in.Shape...); err != nil {
 		return nil, err

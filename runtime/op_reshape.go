@@ -69,6 +69,7 @@ func prepareReshape(n *node) (evalFunc, error) {
 			return nil, err
 		}
 	}
+	n.inPlace = true
 	return func() error {
 		src, dst := in.Bytes(), out.Bytes()
 		if len(src) > 0 && len(dst) > 0 && unsafe.SliceData(src) == unsafe.SliceData(dst) {
