@@ -185,13 +185,13 @@ func HybridFC(p *HybridFCParams, in, out []float32, scratch []byte) {
 				scale *= p.Scales[c]
 			}
 			if p.Asymmetric {
-				acc = int32(float32(acc) - float32(p.RowSums[c])*float32(off))
+				acc = int32(float32(acc) - float32(float32(p.RowSums[c])*float32(off)))
 			}
 			v := float32(0)
 			if p.Bias != nil {
 				v = p.Bias[c]
 			}
-			v += float32(acc) * scale
+			v += float32(float32(acc) * scale) // conversion: no fused multiply-add, same result on every CPU
 			o[c] = min(max(v, p.Min), p.Max)
 		}
 	}
@@ -267,9 +267,9 @@ func HybridConv(p *HybridConvParams, in, out []float32, scratch []byte) {
 					acc -= off * p.RowSums[oc]
 					var v float32
 					if p.Asymmetric {
-						v = float32(acc) * channelScale(p.Scales, oc) * s
+						v = float32(float32(acc) * channelScale(p.Scales, oc) * s) // conversion: no fused multiply-add
 					} else {
-						v = float32(acc) * (s * channelScale(p.Scales, oc))
+						v = float32(float32(acc) * (s * channelScale(p.Scales, oc)))
 					}
 					if p.Bias != nil {
 						v += p.Bias[oc]
@@ -386,7 +386,7 @@ func HybridDepthwise(p *HybridDepthwiseParams, in, out []float32, scratch []byte
 				}
 				o := out[((b*p.OutH+y)*p.OutW+x)*p.OutC:][:p.OutC]
 				for oc, a := range acc {
-					v := float32(a) * (channelScale(p.Scales, oc) * s)
+					v := float32(float32(a) * (channelScale(p.Scales, oc) * s)) // conversion: no fused multiply-add
 					if p.Bias != nil {
 						v += p.Bias[oc]
 					}

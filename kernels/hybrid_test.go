@@ -170,9 +170,9 @@ func TestHybridConv(t *testing.T) {
 						}
 						var want float32
 						if tc.asym {
-							want = float32(acc)*channelScale(p.Scales, oc)*s + p.Bias[oc]
+							want = float32(float32(acc)*channelScale(p.Scales, oc)*s) + p.Bias[oc]
 						} else {
-							want = float32(acc)*(s*p.Scales[0]) + p.Bias[oc]
+							want = float32(float32(acc)*(s*p.Scales[0])) + p.Bias[oc]
 						}
 						got := out[((b*g.OutH+y)*g.OutW+x)*g.OutC+oc]
 						if got != want {
@@ -217,7 +217,7 @@ func TestHybridDepthwise(t *testing.T) {
 									}
 								}
 							}
-							want := min(max(float32(acc)*(p.Scales[oc]*s)+p.Bias[oc], 0), 6)
+							want := min(max(float32(float32(acc)*(p.Scales[oc]*s))+p.Bias[oc], 0), 6)
 							if got := out[((b*g.OutH+y)*g.OutW+x)*g.OutC+oc]; got != want {
 								t.Fatalf("%+v mult %d: out = %v, want %v", g, mult, got, want)
 							}

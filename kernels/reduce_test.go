@@ -41,7 +41,7 @@ func refMeanSums(shape []int, axes []int, in []int32) ([]int64, []float32, int) 
 			}
 		}
 		sums[o] += int64(v)
-		fsums[o] += float32(v) * 0.37
+		fsums[o] += float32(float32(v) * 0.37) // conversion: no fused multiply-add
 	}
 	return sums, fsums, count
 }
