@@ -66,3 +66,9 @@ qemu-test:
 	echo "qemu-test $(BOARD): $$QEMU" && \
 	CGO_ENABLED=0 GOOS=$$GOOS GOARCH=$$GOARCH GOARM=$$GOARM \
 		$(GO) test -count=1 -exec "$$QEMU" $(QEMU_PKGS)
+
+# Re-assemble the GNU mnemonic in the comment of every `WORD $0x...` in the
+# arm64 kernels (binutils-aarch64-linux-gnu) and compare with the word.
+# `go run ./internal/cmd/asmcheck -w` rewrites the words from the comments.
+asmcheck:
+	$(GO) run ./internal/cmd/asmcheck kernels/*_arm64.s

@@ -300,60 +300,113 @@ func checkedLog2(x float32) (int, bool) {
 	return int(r), math.Abs(float64(l-r)) < 1e-3
 }
 
-func (p SigmoidInt16Params) scaleInput(v int16) int32 {
-	round := int32(0)
+// scaleShift returns the rounding term and the right shift of the input
+// scaling, x·Multiplier + round >> shift. A shift of 31 or more (a negative
+// LeftShift converts to a huge one) sign-fills an int32, so 31 stands for
+// all of them.
+func (p SigmoidInt16Params) scaleShift() (round int32, shift uint) {
 	if p.LeftShift > 0 {
 		round = 1 << uint(p.LeftShift-1)
 	}
-	return (int32(v)*p.Multiplier + round) >> uint(p.LeftShift)
+	return round, min(uint(p.LeftShift), 31)
 }
 
 // LogisticInt16 computes TFLite's int16 LOGISTIC (table interpolation).
+// The loop has no data-dependent branches (signs and saturation are
+// selected, not branched on): gate inputs change sign at random.
 func LogisticInt16(p SigmoidInt16Params, in, out []int16) {
 	out = out[:len(in)]
+	m := p.Multiplier
+	round, sh := p.scaleShift()
+	if sh == 0 {
+		logisticInt16Unshifted(m, in, out)
+		return
+	}
 	for i, v := range in {
-		x := p.scaleInput(v)
-		abs := uint32(x)
-		if x < 0 {
-			abs = uint32(-x)
-		}
-		var r uint32
-		if h := abs >> 9; h >= 255 {
+		x := (int32(v)*m + round) >> sh
+		sign := x >> 31
+		abs := uint32((x ^ sign) - sign)
+		h := min(abs>>9, 254)
+		a, b := uint32(sigmoidTable[h]), uint32(sigmoidTable[h+1])
+		r := a<<9 + (abs&0x1ff)*(b-a)
+		if abs >= 255<<9 {
 			r = 0x7FFF << 10
-		} else {
-			a, b := uint32(sigmoidTable[h]), uint32(sigmoidTable[h+1])
-			r = a<<9 + (abs&0x1ff)*(b-a)
 		}
-		if x >= 0 {
-			r += 1 << 9
-		} else {
-			r = 1<<25 - r + 1<<9 - 1
+		pos, neg := r+1<<9, 1<<25-r+1<<9-1
+		if x < 0 {
+			pos = neg
 		}
-		out[i] = int16(r >> 10)
+		out[i] = int16(pos >> 10)
 	}
 }
 
-// TanhInt16 computes TFLite's int16 TANH (table interpolation).
+// TanhInt16 computes TFLite's int16 TANH (table interpolation), without
+// data-dependent branches like LogisticInt16.
 func TanhInt16(p SigmoidInt16Params, in, out []int16) {
 	out = out[:len(in)]
+	m := p.Multiplier
+	round, sh := p.scaleShift()
+	if sh == 0 {
+		tanhInt16Unshifted(m, in, out)
+		return
+	}
 	for i, v := range in {
-		x := p.scaleInput(v)
-		abs := uint32(x)
-		if x < 0 {
-			abs = uint32(-x)
-		}
-		var r int32
-		if h := abs >> 8; h >= 255 {
+		x := (int32(v)*m + round) >> sh
+		sign := x >> 31
+		abs := uint32((x ^ sign) - sign)
+		h := min(abs>>8, 254)
+		a, b := uint32(sigmoidTable[h]), uint32(sigmoidTable[h+1])
+		r := int32(a<<8 + (abs&0xFF)*(b-a))
+		if abs >= 255<<8 {
 			r = 0xFFFF << 8
-		} else {
-			a, b := uint32(sigmoidTable[h]), uint32(sigmoidTable[h+1])
-			r = int32(a<<8 + (abs&0xFF)*(b-a))
 		}
-		if x >= 0 {
-			r = r - 1<<23 + 1<<7
-		} else {
-			r = -r + 1<<23 + 1<<7 - 1
+		pos, neg := r-1<<23+1<<7, -r+1<<23+1<<7-1
+		if x < 0 {
+			pos = neg
 		}
-		out[i] = int16(r >> 8)
+		out[i] = int16(pos >> 8)
+	}
+}
+
+// logisticInt16Unshifted is LogisticInt16 for a scaling without shift (the
+// LSTM's gates), x = v·m.
+func logisticInt16Unshifted(m int32, in, out []int16) {
+	out = out[:len(in)]
+	for i, v := range in {
+		x := int32(v) * m
+		sign := x >> 31
+		abs := uint32((x ^ sign) - sign)
+		h := min(abs>>9, 254)
+		a, b := uint32(sigmoidTable[h]), uint32(sigmoidTable[h+1])
+		r := a<<9 + (abs&0x1ff)*(b-a)
+		if abs >= 255<<9 {
+			r = 0x7FFF << 10
+		}
+		pos, neg := r+1<<9, 1<<25-r+1<<9-1
+		if x < 0 {
+			pos = neg
+		}
+		out[i] = int16(pos >> 10)
+	}
+}
+
+// tanhInt16Unshifted is TanhInt16 for a scaling without shift.
+func tanhInt16Unshifted(m int32, in, out []int16) {
+	out = out[:len(in)]
+	for i, v := range in {
+		x := int32(v) * m
+		sign := x >> 31
+		abs := uint32((x ^ sign) - sign)
+		h := min(abs>>8, 254)
+		a, b := uint32(sigmoidTable[h]), uint32(sigmoidTable[h+1])
+		r := int32(a<<8 + (abs&0xFF)*(b-a))
+		if abs >= 255<<8 {
+			r = 0xFFFF << 8
+		}
+		pos, neg := r-1<<23+1<<7, -r+1<<23+1<<7-1
+		if x < 0 {
+			pos = neg
+		}
+		out[i] = int16(pos >> 8)
 	}
 }

@@ -86,12 +86,15 @@ type ConvInt8Params struct {
 	InZero    int32   // input zero point
 	Requant
 
-	laneChunk int // taps the generic kernel sums per lane split, set by Check
+	laneChunk int         // taps the generic kernel sums per lane split, set by Check
+	packed    *gemmPacked // weights packed for a SIMD core by Check (gemm.go), or nil
 }
 
 // Check validates the parameters against each other and precomputes what
-// the kernel needs from them; call it again after changing them.
+// the kernel needs from them (on arm64, the weights packed for the SIMD
+// core, gemm.go); call it again after changing them.
 func (p *ConvInt8Params) Check() error {
+	p.packed = nil
 	if err := p.check(); err != nil {
 		return err
 	}
@@ -106,7 +109,11 @@ func (p *ConvInt8Params) Check() error {
 		return errors.New("kernels: weights or bias have the wrong length")
 	}
 	p.laneChunk = laneChunkFor(p.Weights)
-	return p.Requant.Prepare(p.OutC)
+	if err := p.Requant.Prepare(p.OutC); err != nil {
+		return err
+	}
+	p.pack()
+	return nil
 }
 
 // FoldBias returns bias[c] − zeroPoint·Σ weights[c*k:(c+1)*k] for every
@@ -130,6 +137,10 @@ func FoldBias(bias []int32, weights []int8, k int, zeroPoint int32) []int32 {
 
 // ConvInt8ScratchSize returns the scratch bytes ConvInt8 needs.
 func ConvInt8ScratchSize(p *ConvInt8Params) int {
+	switch {
+	case p.packed != nil:
+		return convInt8PackedScratch(p, p.packed)
+	}
 	return convInt8GenericScratch(p)
 }
 
@@ -137,7 +148,12 @@ func ConvInt8ScratchSize(p *ConvInt8Params) int {
 // holds at least ConvInt8ScratchSize bytes. It does not allocate.
 func ConvInt8(p *ConvInt8Params, in, out []int8, scratch []byte) {
 	p.Requant.ensure()
-	convInt8Generic(p, in, out, scratch)
+	switch {
+	case p.packed != nil:
+		convInt8Packed(p, p.packed, in, out, scratch)
+	default:
+		convInt8Generic(p, in, out, scratch)
+	}
 }
 
 // ConvFloatParams is a float32 CONV_2D, TFLite's reference arithmetic:
@@ -226,12 +242,15 @@ type DepthwiseInt8Params struct {
 	InZero   int32
 	Requant
 
-	laneChunk int // taps the generic kernel sums per lane split, set by Check
+	laneChunk int       // taps the generic kernel sums per lane split, set by Check
+	packed    *dwPacked // weights packed for a SIMD core by Check (dwconv.go), or nil
 }
 
 // Check validates the parameters against each other and precomputes what
-// the kernel needs from them; call it again after changing them.
+// the kernel needs from them (on arm64, the weights packed for the SIMD
+// core, dwconv.go); call it again after changing them.
 func (p *DepthwiseInt8Params) Check() error {
+	p.packed = nil
 	if err := p.check(); err != nil {
 		return err
 	}
@@ -245,7 +264,11 @@ func (p *DepthwiseInt8Params) Check() error {
 		return errors.New("kernels: weights or bias have the wrong length")
 	}
 	p.laneChunk = laneChunkFor(p.Weights)
-	return p.Requant.Prepare(p.OutC)
+	if err := p.Requant.Prepare(p.OutC); err != nil {
+		return err
+	}
+	p.pack()
+	return nil
 }
 
 // FoldDepthwiseBias returns bias[c] − zeroPoint·Σ_taps weights[t*channels+c]
@@ -264,13 +287,24 @@ func FoldDepthwiseBias(bias []int32, weights []int8, channels int, zeroPoint int
 }
 
 // DepthwiseInt8ScratchSize returns the scratch bytes DepthwiseInt8 needs.
-func DepthwiseInt8ScratchSize(p *DepthwiseInt8Params) int { return depthwiseInt8GenericScratch(p) }
+func DepthwiseInt8ScratchSize(p *DepthwiseInt8Params) int {
+	switch {
+	case p.packed != nil:
+		return depthwiseInt8PackedScratch(p)
+	}
+	return depthwiseInt8GenericScratch(p)
+}
 
 // DepthwiseInt8 runs a prepared int8 depthwise convolution. It does not
 // allocate.
 func DepthwiseInt8(p *DepthwiseInt8Params, in, out []int8, scratch []byte) {
 	p.Requant.ensure()
-	depthwiseInt8Generic(p, in, out, scratch)
+	switch {
+	case p.packed != nil:
+		depthwiseInt8Packed(p, p.packed, in, out, scratch)
+	default:
+		depthwiseInt8Generic(p, in, out, scratch)
+	}
 }
 
 // DepthwiseFloatParams is a float32 DEPTHWISE_CONV_2D with TFLite's

@@ -49,29 +49,48 @@ func lanes3(s int64) (a, b, c int32) {
 // pack3 packs three int8 values into 21-bit lanes.
 func pack3(a, b, c int8) int64 { return int64(a) + int64(b)<<21 + int64(c)<<42 }
 
-// convTileBytes bounds the packed patches of one tile of output pixels, so
-// that they stay in L1 cache while every output channel's weights stream
-// past them.
+// convTileBytes bounds the patches of one tile of output pixels, so that
+// they stay in L1 cache while every output channel's weights stream past
+// them (float convolution and the packed GEMM cores).
 const convTileBytes = 16 << 10
 
+// convInt8TileBytes bounds the lane-packed patches of one tile of the
+// generic int8 convolution. The tile is scratch in the arena, beside the
+// live tensors; the weights stream past it from L1 or L2 whatever its size,
+// so 2 KiB is as fast as 16 KiB once it holds a few triples to share each
+// weight load across (the per-tile overhead is amortised over 256 taps).
+const convInt8TileBytes = 2 << 10
+
 // convTileTriples returns how many pixel triples the int8 convolution packs
-// at a time for a patch of k taps.
+// at a time for a patch of k taps: at least one, at most eight.
 func convTileTriples(k int) int {
-	return min(max(convTileBytes/(8*k), 1), 8)
+	return min(max(convInt8TileBytes/(8*k), 1), 8)
 }
 
 func convInt8GenericScratch(p *ConvInt8Params) int {
 	k := p.KH * p.KW * p.FilterInC
-	return carveSize[int64](convTileTriples(k)*k) + p.KW*p.FilterInC
+	return convInt8TiledScratch(p, convTileTriples(k))
+}
+
+// convInt8TiledScratch is the scratch of convInt8Tiled with tiles of
+// triples pixel triples.
+func convInt8TiledScratch(p *ConvInt8Params, triples int) int {
+	k := p.KH * p.KW * p.FilterInC
+	return carveSize[int64](triples*k) + p.KW*p.FilterInC
 }
 
 func convInt8Generic(p *ConvInt8Params, in, out []int8, scratch []byte) {
+	convInt8Tiled(p, convTileTriples(p.KH*p.KW*p.FilterInC), in, out, scratch)
+}
+
+// convInt8Tiled runs p on tiles of triples pixel triples; scratch holds
+// convInt8TiledScratch bytes.
+func convInt8Tiled(p *ConvInt8Params, triples int, in, out []int8, scratch []byte) {
 	fic := p.FilterInC
 	k := p.KH * p.KW * fic
 	oc := p.OutC
 	groups := p.InC / fic
 	ocPerGroup := oc / groups
-	triples := convTileTriples(k)
 	chunk := chunkOr(p.laneChunk)
 	xp := carve[int64](&scratch, triples*k)
 	zrow := carve[int8](&scratch, p.KW*fic)
@@ -435,125 +454,295 @@ func dotFloat(x, w []float32) (s float32) {
 	return
 }
 
-// Depthwise convolution works on three output rows at a time, lane-packed
+// Depthwise convolution works on tiles of three output rows, lane-packed
 // like the convolution's pixels: output rows oy, oy+1 and oy+2 use the same
 // weight at every tap, so their inputs are packed into one int64 per value
 // and one multiply serves all three.
 //
-// For each filter row ky the three input rows the tap reads are rebuilt as
-// a "window row": padded with the input zero point on both sides, each
-// channel repeated DepthMul times (so channel c of the window row pairs
-// with output channel c), and split into StrideW phases (pixels r, r+s,
-// r+2s, ... of phase r are contiguous). Then, for every filter column kx,
-// the inputs of the whole output row are one contiguous span, and the tap is
-// a single flat multiply-accumulate over OutW×OutC values against the tap's
-// weights tiled to the same period. Rows above or below the input read
-// zero points, so the folded bias is right everywhere. Windows of more than
-// laneChunkFor taps move the lane sums to int32 rows on the way.
+// A tile is also a run of output columns and a block of input channels (and
+// their DepthMul output channels each), sized by dwTilingFor so that its
+// scratch stays within dwTileBytes whatever the layer's width and depth.
+// For each filter row ky the three input rows the tap reads are packed into
+// a "window row" of only the columns and channels the tile needs: columns
+// outside the input, and rows above or below it, read the input zero point
+// (so the folded bias is right everywhere), and the columns are split into
+// StrideW phases (pixels r, r+s, r+2s, ... of phase r are contiguous).
+// Then, for every filter column kx, the inputs of the tile's output columns
+// are one contiguous span of the window row, and the tap is one pass over
+// the tile's accumulators. With depth multiplier 1 that pass is a flat
+// multiply-accumulate against the tap's weights, tiled to dwRepeat values
+// when a block has fewer channels so that the inner loops stay long; with
+// a larger multiplier each packed input value is multiplied by its
+// DepthMul weights in turn, so nothing is repeated. Windows whose lane sums
+// could outgrow 21 bits move them to int32 rows every chunk taps (see
+// dwNeedsSums).
 
-// dwTile is the length, in pixels, of a tile of repeated depthwise weights.
-func dwTile(channels int) int { return max(1, 64/channels) }
+// dwTileBytes bounds the scratch of a depthwise tile: accumulators, window
+// row, tiled weights and, for large windows, int32 lane sums. A few KiB
+// stay in L1 cache and are as fast as whole rows.
+const dwTileBytes = 2 << 10
 
-// dwWindowWidth is the width of the padded window row, in pixels.
-func dwWindowWidth(g *ConvGeom) int { return (g.OutW-1)*g.StrideW + (g.KW-1)*g.DilationW + 1 }
+// dwTileMaxBytes bounds the scratch of the largest layers' tiles.
+const dwTileMaxBytes = 16 << 10
+
+// dwTileShare is the share of a layer's input and output its tiles may
+// take, as 1/dwTileShare.
+const dwTileShare = 5
+
+// dwMinBlock is the fewest output channels a channel block is cut down to
+// before tiles get narrower instead: channel blocks cost little (the
+// weights are tiled), narrower tiles repack the window columns they share.
+const dwMinBlock = 16
+
+// dwRepeat is the length the weights of a tap are tiled to, in values,
+// for a channel block shorter than that (depth multiplier 1).
+const dwRepeat = 64
+
+// dwTiling is how a depthwise convolution is cut into tiles (three output
+// rows × cols output columns × inCh input channels).
+type dwTiling struct {
+	cols int  // output columns per tile
+	inCh int  // input channels per block (DepthMul times as many outputs; 1 if DepthMul > 1)
+	reps int  // pixels of weights in a tap's tiled weights; 1: used in place
+	sums bool // lane sums move to int32 rows on the way (dwNeedsSums)
+}
+
+// dwWindowCols is the number of input columns that cols output columns read.
+func dwWindowCols(g *ConvGeom, cols int) int { return (cols-1)*g.StrideW + (g.KW-1)*g.DilationW + 1 }
+
+// scratch returns the scratch bytes of tiling t for p.
+func (t dwTiling) scratch(p *DepthwiseInt8Params) int {
+	outs := t.cols * t.inCh * p.DepthMul
+	n := carveSize[int64](outs + dwWindowCols(&p.ConvGeom, t.cols)*t.inCh)
+	if t.reps > 1 {
+		n += p.KH * p.KW * t.reps * t.inCh
+	}
+	if t.sums {
+		n += carveSize[int32](3 * outs)
+	}
+	return n
+}
+
+// dwTilingFor returns the tiling of p within its scratch limit.
+func dwTilingFor(p *DepthwiseInt8Params) dwTiling { return dwTilingWithin(p, dwScratchLimit(p)) }
+
+// dwScratchLimit returns the scratch bytes a tiling of p may use: a
+// dwTileShare-th of the layer's input and output, so that scratch never
+// dominates the memory live during the layer, within [dwTileBytes,
+// dwTileMaxBytes].
+func dwScratchLimit(p *DepthwiseInt8Params) int {
+	return min(max((p.inSize()+p.outSize())/dwTileShare, dwTileBytes), dwTileMaxBytes)
+}
+
+// dwTilingWithin returns a tiling of p whose scratch fits in limit (unless
+// one column of one channel does not): whole rows of all channels if they
+// fit, else channel blocks down to dwMinBlock outputs, then fewer columns,
+// then smaller blocks; sizes are then evened out, and the weights tiled
+// (depth multiplier 1) if there is room left.
+func dwTilingWithin(p *DepthwiseInt8Params, limit int) dwTiling {
+	t := dwTiling{cols: p.OutW, inCh: p.InC, reps: 1, sums: dwNeedsSums(p)}
+	if p.DepthMul > 1 {
+		t.inCh = 1 // see dwMacMul3
+	}
+	for t.scratch(p) > limit && t.inCh > 1 && (t.inCh+1)/2*p.DepthMul >= dwMinBlock {
+		t.inCh = (t.inCh + 1) / 2
+	}
+	if t.scratch(p) > limit {
+		// The widest tile that fits: scratch grows with cols.
+		lo, hi := 1, t.cols // lo fits or is 1, hi does not fit
+		for hi-lo > 1 {
+			t.cols = (lo + hi) / 2
+			if t.scratch(p) <= limit {
+				lo = t.cols
+			} else {
+				hi = t.cols
+			}
+		}
+		t.cols = lo
+	}
+	for t.scratch(p) > limit && t.inCh > 1 {
+		t.inCh = (t.inCh + 1) / 2
+	}
+	// Even out the tiles and blocks: as many, none larger.
+	tiles := (p.OutW + t.cols - 1) / t.cols
+	t.cols = (p.OutW + tiles - 1) / tiles
+	blocks := (p.InC + t.inCh - 1) / t.inCh
+	t.inCh = (p.InC + blocks - 1) / blocks
+	if p.DepthMul == 1 {
+		for want := min(t.cols, (dwRepeat+t.inCh-1)/t.inCh); t.reps < want; {
+			if t.reps++; t.scratch(p) > limit {
+				t.reps--
+				break
+			}
+		}
+	}
+	return t
+}
+
+// dwNeedsSums reports whether lane sums must be split during the window:
+// it has more taps than the lane chunk and some channel's weights could
+// take a lane sum out of 21 bits (|Σ x·w| <= 128·Σ|w| must stay below
+// 2^20). Otherwise the whole window is summed in the lanes.
+func dwNeedsSums(p *DepthwiseInt8Params) bool {
+	taps := p.KH * p.KW
+	if taps <= chunkOr(p.laneChunk) {
+		return false
+	}
+	cc := p.OutC
+	w := p.Weights[:taps*cc]
+	for c := range cc {
+		s := 0
+		for i := c; i < len(w); i += cc {
+			s += max(int(w[i]), -int(w[i]))
+		}
+		if 128*s > 1<<20-1 {
+			return true
+		}
+	}
+	return false
+}
 
 func depthwiseInt8GenericScratch(p *DepthwiseInt8Params) int {
-	cc := p.OutC
-	wp := dwWindowWidth(&p.ConvGeom)
-	taps := p.KH * p.KW
-	size := carveSize[int64](p.OutW*cc) + carveSize[int64](wp*cc) + p.InW*p.InC + taps*dwTile(cc)*cc
-	if taps > chunkOr(p.laneChunk) {
-		size += carveSize[int32](3 * p.OutW * cc)
-	}
-	return size
+	return dwTilingFor(p).scratch(p)
 }
 
 func depthwiseInt8Generic(p *DepthwiseInt8Params, in, out []int8, scratch []byte) {
+	depthwiseInt8Tiled(p, dwTilingFor(p), in, out, scratch)
+}
+
+// depthwiseInt8Tiled runs p in the tiles of t; scratch holds t.scratch(p)
+// bytes.
+func depthwiseInt8Tiled(p *DepthwiseInt8Params, t dwTiling, in, out []int8, scratch []byte) {
+	g := &p.ConvGeom
+	m := p.DepthMul
 	cc := p.OutC
-	ow := p.OutW
-	wp := dwWindowWidth(&p.ConvGeom)
 	taps := p.KH * p.KW
-	tile := dwTile(cc) * cc
-	acc := carve[int64](&scratch, ow*cc)
-	row := carve[int64](&scratch, wp*cc)
-	zrow := carve[int8](&scratch, p.InW*p.InC)
-	wt := carve[int8](&scratch, taps*tile)
-	chunk := chunkOr(p.laneChunk)
-	var sums []int32 // lane sums moved out of acc, for windows over chunk taps
-	if taps > chunk {
-		sums = carve[int32](&scratch, 3*ow*cc)
+	chunk := taps // every tap in one lane sum
+	if t.sums {
+		chunk = chunkOr(p.laneChunk)
 	}
-	for i := range zrow {
-		zrow[i] = int8(p.InZero)
+	accBuf := carve[int64](&scratch, t.cols*t.inCh*m+dwWindowCols(g, t.cols)*t.inCh)
+	accBuf, winBuf := accBuf[:t.cols*t.inCh*m], accBuf[t.cols*t.inCh*m:]
+	var wtBuf []int8
+	if t.reps > 1 {
+		wtBuf = carve[int8](&scratch, taps*t.reps*t.inCh)
 	}
-	for t := range taps {
-		w := p.Weights[t*cc : (t+1)*cc]
-		d := wt[t*tile : (t+1)*tile]
-		for i := 0; i < tile; i += cc {
-			copy(d[i:i+cc], w)
-		}
+	var sumBuf []int32
+	if t.sums {
+		sumBuf = carve[int32](&scratch, 3*t.cols*t.inCh*m)
 	}
+	z := int8(p.InZero)
 	in = in[:p.inSize()]
-	out = out[:p.Batches*p.OutH*ow*cc]
-	inRow := func(b, iy int) []int8 {
-		if uint(iy) >= uint(p.InH) {
-			return zrow
+	out = out[:p.Batches*p.OutH*p.OutW*cc]
+	rowLen := p.InW * p.InC
+	for ci := 0; ci < p.InC; ci += t.inCh {
+		nci := min(t.inCh, p.InC-ci)
+		nco := nci * m
+		c0 := ci * m
+		// Tap k's weights for the block are w[k*ws : k*ws+wl]: in place, or
+		// tiled to wl values.
+		w, ws, wl := p.Weights[c0:], cc, nco
+		if t.reps > 1 {
+			wl = t.reps * nci
+			for k := range taps {
+				src := p.Weights[k*cc+c0 : k*cc+c0+nco]
+				d := wtBuf[k*wl : (k+1)*wl]
+				for i := 0; i < wl; i += nco {
+					copy(d[i:i+nco], src)
+				}
+			}
+			w, ws = wtBuf, wl
 		}
-		o := ((b*p.InH + iy) * p.InW) * p.InC
-		return in[o : o+p.InW*p.InC]
-	}
-	// span returns the window row's values that filter column kx reads for
-	// the whole output row.
-	span := func(kx int) []int64 {
-		pos := kx * p.DilationW
-		ph, j := pos%p.StrideW, pos/p.StrideW
-		o := (dwPhaseStart(wp, p.StrideW, ph) + j) * cc
-		return row[o : o+ow*cc]
-	}
-	for b := range p.Batches {
-		for oy := 0; oy < p.OutH; oy += 3 {
-			rows := min(3, p.OutH-oy)
-			clear(acc)
-			clear(sums)
-			pending := 0 // taps summed in acc
-			for ky := range p.KH {
-				iy := oy*p.StrideH - p.PadH + ky*p.DilationH
-				x1, x2 := zrow, zrow
-				if rows > 1 {
-					x1 = inRow(b, iy+p.StrideH)
-				}
-				if rows > 2 {
-					x2 = inRow(b, iy+2*p.StrideH)
-				}
-				dwLaneRow(row, inRow(b, iy), x1, x2, &p.ConvGeom, p.DepthMul, int8(p.InZero))
-				for kx := 0; kx < p.KW; {
-					group := 1
-					if p.KW-kx >= 3 {
-						group = 3
+		bias, ch := p.Bias[c0:c0+nco], p.Requant.ch[c0:c0+nco]
+		for b := range p.Batches {
+			inB := in[b*p.InH*rowLen : (b+1)*p.InH*rowLen]
+			for oy := 0; oy < p.OutH; oy += 3 {
+				rows := min(3, p.OutH-oy)
+				for ox := 0; ox < p.OutW; ox += t.cols {
+					cols := min(t.cols, p.OutW-ox)
+					wc := dwWindowCols(g, cols)
+					acc := accBuf[:cols*nco]
+					win := winBuf[:wc*nci]
+					n := cols * nci // values of a span
+					clear(acc)
+					var sums []int32
+					if t.sums {
+						sums = sumBuf[:3*len(acc)]
+						clear(sums)
 					}
-					if pending+group > chunk {
+					dwPadWindow(win, ox*p.StrideW-p.PadW, nci, g, pack3(z, z, z))
+					pending := 0 // taps summed in acc
+					for ky := range p.KH {
+						iy := oy*p.StrideH - p.PadH + ky*p.DilationH
+						x0 := dwInputRow(inB, iy, rowLen, p.InH)
+						var x1, x2 []int8
+						if rows > 1 {
+							x1 = dwInputRow(inB, iy+p.StrideH, rowLen, p.InH)
+						}
+						if rows > 2 {
+							x2 = dwInputRow(inB, iy+2*p.StrideH, rowLen, p.InH)
+						}
+						dwPackWindow(win, x0, x1, x2, ox*p.StrideW-p.PadW, ci, nci, g, z)
+						for kx := 0; kx < p.KW; {
+							group := 1
+							if p.KW-kx >= 3 {
+								group = 3
+							}
+							if pending+group > chunk {
+								dwMoveLanes(sums, acc)
+								pending = 0
+							}
+							k := ky*p.KW + kx
+							o := dwSpanStart(g, wc, kx) * nci
+							s0, w0 := win[o:o+n], w[k*ws:k*ws+wl]
+							switch {
+							case group == 3:
+								o1, o2 := dwSpanStart(g, wc, kx+1)*nci, dwSpanStart(g, wc, kx+2)*nci
+								s1, s2 := win[o1:o1+n], win[o2:o2+n]
+								w1, w2 := w[(k+1)*ws:(k+1)*ws+wl], w[(k+2)*ws:(k+2)*ws+wl]
+								if m == 1 {
+									macLaneSpans3(acc, s0, s1, s2, w0, w1, w2)
+								} else {
+									dwMacMul3(acc, s0, s1, s2, w0, w1, w2, m)
+								}
+							case m == 1:
+								macLaneSpans1(acc, s0, w0)
+							default:
+								dwMacMul1(acc, s0, w0, m)
+							}
+							pending += group
+							kx += group
+						}
+					}
+					if t.sums {
 						dwMoveLanes(sums, acc)
-						pending = 0
 					}
-					t := ky*p.KW + kx
-					if group == 3 {
-						macLaneSpans3(acc, span(kx), span(kx+1), span(kx+2),
-							wt[t*tile:(t+1)*tile], wt[(t+1)*tile:(t+2)*tile], wt[(t+2)*tile:(t+3)*tile])
-					} else {
-						macLaneSpans1(acc, span(kx), wt[t*tile:(t+1)*tile])
-					}
-					pending += group
-					kx += group
+					o := ((b*p.OutH+oy)*p.OutW+ox)*cc + c0
+					dwRequantTile(out[o:], p.OutW*cc, cc, rows, acc, sums, bias, ch, &p.Requant)
 				}
 			}
-			if sums != nil {
-				dwMoveLanes(sums, acc)
-			}
-			o := ((b*p.OutH + oy) * ow) * cc
-			n := ow * cc
-			requantizeLaneRows(out[o:o+rows*n], acc, sums, p.Bias, &p.Requant)
 		}
 	}
+}
+
+// dwInputRow returns input row iy of a batch (rows of n values), or nil if
+// it is outside the input's h rows.
+func dwInputRow(in []int8, iy, n, h int) []int8 {
+	if uint(iy) >= uint(h) {
+		return nil
+	}
+	return in[iy*n : (iy+1)*n]
+}
+
+// dwSpanStart returns the window column where filter column kx's span
+// starts in a window row of wc columns split into StrideW phases.
+func dwSpanStart(g *ConvGeom, wc, kx int) int {
+	pos := kx * g.DilationW
+	if g.StrideW == 1 {
+		return pos
+	}
+	ph := pos % g.StrideW
+	return dwPhaseStart(wc, g.StrideW, ph) + pos/g.StrideW
 }
 
 // dwMoveLanes adds the lane sums of acc to the three int32 rows of sums and
@@ -570,34 +759,32 @@ func dwMoveLanes(sums []int32, acc []int64) {
 	clear(acc)
 }
 
-// requantizeLaneRows requantizes up to three output rows (len(out)/len(acc)
-// of them) from lane-packed accumulators, plus the int32 rows of sums if
-// not nil; pixels have len(bias) channels.
-func requantizeLaneRows(out []int8, acc []int64, sums []int32, bias []int32, r *Requant) {
-	n := len(acc)
+// dwRequantTile requantizes a tile's lane-packed accumulators (pixels of
+// len(bias) channels), plus the int32 rows of sums if not nil, to rows
+// (1 to 3) output rows of out, rowStride apart, whose pixels are pixStride
+// apart; ch is the channels' requantization.
+func dwRequantTile(out []int8, rowStride, pixStride, rows int, acc []int64, sums []int32, bias []int32, ch []requantChannel, r *Requant) {
 	c := len(bias)
-	rows := len(out) / n
-	var d [3][]int8
-	for i := range 3 {
-		d[i] = out[min(i, rows-1)*n : (min(i, rows-1)+1)*n] // missing rows alias the last, written last
-	}
-	if r.rightOnly && sums == nil {
-		for i := 0; i+c <= n; i += c {
-			requantLanesRight(d[2][i:i+c], d[1][i:i+c], d[0][i:i+c], acc[i:i+c], bias, r)
-		}
-		return
+	n := len(acc)
+	var o [3]int
+	for i := range o {
+		o[i] = min(i, rows-1) * rowStride // missing rows alias the last, written last
 	}
 	zp, lo, hi := r.ZeroPoint, r.Min, r.Max
-	ch := r.ch[:c]
-	for i := 0; i+c <= n; i += c {
+	for q, i := 0, 0; i+c <= n; q, i = q+pixStride, i+c {
+		d0, d1, d2 := out[o[0]+q:o[0]+q+c], out[o[1]+q:o[1]+q+c], out[o[2]+q:o[2]+q+c]
+		if r.rightOnly && sums == nil {
+			requantLanesRight(d2, d1, d0, acc[i:i+c], bias, ch, zp, lo, hi)
+			continue
+		}
 		for j, v := range acc[i : i+c] {
 			a, b, cc := lanes3(v)
 			if sums != nil {
 				a, b, cc = a+sums[i+j], b+sums[n+i+j], cc+sums[2*n+i+j]
 			}
-			d[2][i+j] = ch[j].out8(cc+bias[j], zp, lo, hi)
-			d[1][i+j] = ch[j].out8(b+bias[j], zp, lo, hi)
-			d[0][i+j] = ch[j].out8(a+bias[j], zp, lo, hi)
+			d2[j] = ch[j].out8(cc+bias[j], zp, lo, hi)
+			d1[j] = ch[j].out8(b+bias[j], zp, lo, hi)
+			d0[j] = ch[j].out8(a+bias[j], zp, lo, hi)
 		}
 	}
 }
@@ -605,11 +792,9 @@ func requantizeLaneRows(out []int8, acc []int64, sums []int32, bias []int32, r *
 // requantLanesRight requantizes one pixel of lane-packed accumulators for
 // a right-shift-only requantization: lane c to d2, b to d1, a to d0 (in
 // that order, so aliased rows end with the lower lanes).
-func requantLanesRight(d2, d1, d0 []int8, acc []int64, bias []int32, r *Requant) {
+func requantLanesRight(d2, d1, d0 []int8, acc []int64, bias []int32, ch []requantChannel, zp, lo, hi int32) {
 	n := len(acc)
-	d2, d1, d0, bias = d2[:n], d1[:n], d0[:n], bias[:n]
-	ch := r.ch[:n]
-	zp, lo, hi := r.ZeroPoint, r.Min, r.Max
+	d2, d1, d0, bias, ch = d2[:n], d1[:n], d0[:n], bias[:n], ch[:n]
 	for j, v := range acc {
 		k := &ch[j]
 		m, half, e := k.mult, k.half, k.e&63
@@ -640,50 +825,94 @@ func dwPhaseStart(wp, s, ph int) int {
 	return n
 }
 
-// dwLaneRow builds the lane-packed window row of input rows x0, x1, x2
-// (InW×InC values each) into dst: padded with z, channels repeated mult
-// times, split into StrideW phases.
-func dwLaneRow(dst []int64, x0, x1, x2 []int8, g *ConvGeom, mult int, z int8) {
-	cc := g.InC * mult
-	wp := len(dst) / cc
+// dwInside returns, for phase ph of a tile's window row (wc columns from
+// input column ix0, split into s phases), its number of columns and the
+// range [lo, hi) of them that lie inside the input's inW columns.
+func dwInside(wc, ph, ix0, s, inW int) (cols, lo, hi int) {
+	cols = (wc - ph + s - 1) / s // phase columns u = ph + s·i
+	// Column i is inside when 0 <= ix0+ph+s·i < inW.
+	if a := -(ix0 + ph); a > 0 {
+		lo = min((a+s-1)/s, cols)
+	}
+	hi = lo
+	if a := inW - (ix0 + ph); a > 0 {
+		hi = max(min((a+s-1)/s, cols), lo)
+	}
+	return cols, lo, hi
+}
+
+// dwPadWindow fills the columns of a tile's window row (len(dst)/n
+// columns of n values from input column ix0) that lie outside the input
+// with v; they stay so while dwPackWindow fills the rest.
+func dwPadWindow(dst []int64, ix0, n int, g *ConvGeom, v int64) {
+	wc := len(dst) / n
+	o := 0
+	for ph := range min(g.StrideW, wc) {
+		cols, lo, hi := dwInside(wc, ph, ix0, g.StrideW, g.InW)
+		dwFill(dst[o:o+lo*n], v)
+		dwFill(dst[o+hi*n:o+cols*n], v)
+		o += cols * n
+	}
+}
+
+// dwPackWindow packs the columns of a tile's window row in dst (len(dst)/n
+// columns of n values) that lie inside the input: column u reads input
+// column ix0+u, channels ci..ci+n, of rows x0, x1 and x2 (InW×InC values
+// each, or nil for a row outside the input, which reads z). Columns are
+// split into StrideW phases.
+func dwPackWindow(dst []int64, x0, x1, x2 []int8, ix0, ci, n int, g *ConvGeom, z int8) {
+	wc := len(dst) / n
 	s := g.StrideW
-	zz := pack3(z, z, z)
-	if s == 1 && mult == 1 {
-		lead := min(g.PadW, wp)
-		n := min(g.InW, wp-lead) * cc
-		dwFill(dst[:lead*cc], zz)
-		d := dst[lead*cc : lead*cc+n]
-		a, b, c := x0[:n], x1[:n], x2[:n]
-		for i := range d {
-			d[i] = pack3(a[i], b[i], c[i])
+	o := 0
+	for ph := range min(s, wc) {
+		cols, lo, hi := dwInside(wc, ph, ix0, s, g.InW)
+		if lo < hi {
+			dwPackCols(dst[o+lo*n:o+hi*n], x0, x1, x2, (ix0+ph+s*lo)*g.InC+ci, s*g.InC, n, z)
 		}
-		dwFill(dst[lead*cc+n:], zz)
+		o += cols * n
+	}
+}
+
+// dwPackCols packs len(d)/n columns of n values into the lanes of d:
+// column u reads values o+u·stride .. o+u·stride+n of rows x0, x1 and x2; a
+// nil row reads z.
+func dwPackCols(d []int64, x0, x1, x2 []int8, o, stride, n int, z int8) {
+	if x0 != nil && x1 != nil && x2 != nil {
+		if stride == n {
+			packLanes(d, x0[o:o+len(d)], x1[o:o+len(d)], x2[o:o+len(d)])
+			return
+		}
+		for u := 0; u < len(d); u += n {
+			packLanes(d[u:u+n], x0[o:o+n], x1[o:o+n], x2[o:o+n])
+			o += stride
+		}
 		return
 	}
-	o := 0
-	for ph := range s {
-		for u := ph; u < wp; u += s {
-			d := dst[o : o+cc]
-			o += cc
-			ix := u - g.PadW
-			if uint(ix) >= uint(g.InW) {
-				dwFill(d, zz)
-				continue
-			}
-			a := x0[ix*g.InC : (ix+1)*g.InC]
-			b := x1[ix*g.InC : (ix+1)*g.InC]
-			c := x2[ix*g.InC : (ix+1)*g.InC]
-			if mult == 1 {
-				b, c, d = b[:len(a)], c[:len(a)], d[:len(a)]
-				for i, v := range a {
-					d[i] = pack3(v, b[i], c[i])
-				}
-				continue
-			}
-			for i, v := range a {
-				dwFill(d[i*mult:(i+1)*mult], pack3(v, b[i], c[i]))
+	// Rows outside the input (the first and last row triples only): the
+	// lanes of nil rows are a constant, and the other rows are added.
+	var k int64
+	for i, x := range [3][]int8{x0, x1, x2} {
+		if x == nil {
+			k += int64(z) << (21 * i)
+		}
+	}
+	for u := 0; u < len(d); u += n {
+		dd := d[u : u+n]
+		dwFill(dd, k)
+		for i, x := range [3][]int8{x0, x1, x2} {
+			if x != nil {
+				dwAddLane(dd, x[o:o+n], 21*uint(i))
 			}
 		}
+		o += stride
+	}
+}
+
+// dwAddLane adds the values of x, shifted left by shift, to d.
+func dwAddLane(d []int64, x []int8, shift uint) {
+	x = x[:len(d)]
+	for i, v := range x {
+		d[i] += int64(v) << (shift & 63)
 	}
 }
 
@@ -729,6 +958,44 @@ func macLanes3(acc, x0, x1, x2 []int64, w0, w1, w2 []int8) {
 	w0, w1, w2 = w0[:n], w1[:n], w2[:n]
 	for c := range acc {
 		acc[c] += x0[c]*int64(w0[c]) + x1[c]*int64(w1[c]) + x2[c]*int64(w2[c])
+	}
+}
+
+// dwMacMul3 adds three taps to a tile's accumulators for one input
+// channel with depth multiplier m: acc[p·m+j] += x0[p]·w0[j] + x1[p]·w1[j]
+// + x2[p]·w2[j]. Each output channel's weights stay in registers while
+// its accumulators are strided through.
+func dwMacMul3(acc, x0, x1, x2 []int64, w0, w1, w2 []int8, m int) {
+	w0, w1, w2 = w0[:m], w1[:m], w2[:m]
+	for j := range m {
+		macLanesStrided3(acc[j:], m, x0, x1, x2, int64(w0[j]), int64(w1[j]), int64(w2[j]))
+	}
+}
+
+// dwMacMul1 is dwMacMul3 for one tap.
+func dwMacMul1(acc, x []int64, w []int8, m int) {
+	w = w[:m]
+	for j := range m {
+		macLanesStrided1(acc[j:], m, x, int64(w[j]))
+	}
+}
+
+// macLanesStrided3 adds x0[p]·w0 + x1[p]·w1 + x2[p]·w2 to acc[p·stride].
+//
+//go:noinline
+func macLanesStrided3(acc []int64, stride int, x0, x1, x2 []int64, w0, w1, w2 int64) {
+	x1, x2 = x1[:len(x0)], x2[:len(x0)]
+	for p, v := range x0 {
+		acc[p*stride] += v*w0 + x1[p]*w1 + x2[p]*w2
+	}
+}
+
+// macLanesStrided1 is macLanesStrided3 for one tap.
+//
+//go:noinline
+func macLanesStrided1(acc []int64, stride int, x []int64, w int64) {
+	for p, v := range x {
+		acc[p*stride] += v * w
 	}
 }
 

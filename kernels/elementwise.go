@@ -354,20 +354,26 @@ func addRow[T int8 | int16](p *AddParams, sub bool, out, x, y []T, s1, s2 int) {
 
 // AddInt8 computes out = x + y for int8 tensors broadcast as b plans.
 func AddInt8(p *AddParams, b *Broadcast, x, y, out []int8) {
-	if p.scaled == nil {
+	switch {
+	case p.scaled == nil:
 		broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRow(p, false, o, x, y, s1, s2) })
-		return
+	case addSIMD(p):
+		broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRowInt8SIMD(p, false, o, x, y, s1, s2) })
+	default:
+		broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRowInt8(p, false, o, x, y, s1, s2) })
 	}
-	broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRowInt8(p, false, o, x, y, s1, s2) })
 }
 
 // SubInt8 computes out = x - y for int8 tensors broadcast as b plans.
 func SubInt8(p *AddParams, b *Broadcast, x, y, out []int8) {
-	if p.scaled == nil {
+	switch {
+	case p.scaled == nil:
 		broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRow(p, true, o, x, y, s1, s2) })
-		return
+	case addSIMD(p):
+		broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRowInt8SIMD(p, true, o, x, y, s1, s2) })
+	default:
+		broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRowInt8(p, true, o, x, y, s1, s2) })
 	}
-	broadcastRows(b, x, y, out, func(o, x, y []int8, s1, s2 int) { addRowInt8(p, true, o, x, y, s1, s2) })
 }
 
 // AddInt16 computes out = x + y for int16 tensors (TFLite's general-scale

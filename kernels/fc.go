@@ -28,12 +28,16 @@ type FullyConnectedInt8Params struct {
 	Bias    []int32 // folded bias, len OutC
 	Requant
 
-	laneChunk int // taps the generic kernel sums per lane split, set by Check
+	laneChunk int         // taps the generic kernel sums per lane split, set by Check
+	packed    *gemmPacked // weights packed for a SIMD core by Check (gemm.go), or nil
+	lanes     *laneRows   // one batch on the generic kernel: weights lane-packed by Check, or nil
 }
 
 // Check validates the parameters against each other and precomputes what
-// the kernel needs from them; call it again after changing them.
+// the kernel needs from them (on arm64, the weights packed for the SIMD
+// core, gemm.go); call it again after changing them.
 func (p *FullyConnectedInt8Params) Check() error {
+	p.packed = nil
 	if p.Batches <= 0 || p.Depth <= 0 || p.OutC <= 0 {
 		return fmt.Errorf("kernels: fully connected dimensions must be positive: %d×%d→%d", p.Batches, p.Depth, p.OutC)
 	}
@@ -44,12 +48,21 @@ func (p *FullyConnectedInt8Params) Check() error {
 		return errors.New("kernels: weights or bias have the wrong length")
 	}
 	p.laneChunk = laneChunkFor(p.Weights[:p.OutC*p.Depth])
-	return p.Requant.Prepare(p.OutC)
+	p.lanes = fcLaneRows(p)
+	if err := p.Requant.Prepare(p.OutC); err != nil {
+		return err
+	}
+	p.pack()
+	return nil
 }
 
 // FullyConnectedInt8ScratchSize returns the scratch bytes
 // FullyConnectedInt8 needs.
 func FullyConnectedInt8ScratchSize(p *FullyConnectedInt8Params) int {
+	switch {
+	case p.packed != nil:
+		return fcInt8PackedScratch(p, p.packed)
+	}
 	return fcInt8GenericScratch(p)
 }
 
@@ -58,7 +71,12 @@ func FullyConnectedInt8ScratchSize(p *FullyConnectedInt8Params) int {
 // allocate.
 func FullyConnectedInt8(p *FullyConnectedInt8Params, in, out []int8, scratch []byte) {
 	p.Requant.ensure()
-	fcInt8Generic(p, in, out, scratch)
+	switch {
+	case p.packed != nil:
+		fcInt8Packed(p, p.packed, in, out, scratch)
+	default:
+		fcInt8Generic(p, in, out, scratch)
+	}
 }
 
 // FullyConnectedFloatParams is a float32 FULLY_CONNECTED with TFLite's
@@ -127,6 +145,18 @@ func fcInt8Generic(p *FullyConnectedInt8Params, in, out []int8, scratch []byte) 
 	out = out[:oc]
 	bias := p.Bias[:oc]
 	ch := r.ch[:oc]
+	if lr := p.lanes; lr != nil {
+		var sums [fcLaneBlock * tileRows]int32
+		tiles := lr.tiles()
+		for t := 0; t < tiles; t += fcLaneBlock {
+			nt := min(fcLaneBlock, tiles-t)
+			lr.mulVec(sums[:nt*tileRows], x, t)
+			c := t * tileRows
+			n := min(nt*tileRows, oc-c)
+			r.rowInt8(out[c:c+n], sums[:n], bias[c:c+n], c)
+		}
+		return
+	}
 	c := 0
 	for ; c+4 <= oc; c += 4 {
 		a0, a1, a2, a3 := dotRows4(x,
@@ -143,13 +173,7 @@ func fcInt8Generic(p *FullyConnectedInt8Params, in, out []int8, scratch []byte) 
 
 func fcFloatGeneric(p *FullyConnectedFloatParams, in, out []float32) {
 	k, oc := p.Depth, p.OutC
-	w := p.Weights
-	finish := func(total float32, c int) float32 {
-		if p.Bias != nil {
-			total += p.Bias[c]
-		}
-		return min(max(total, p.Min), p.Max)
-	}
+	w := p.Weights[:oc*k]
 	b := 0
 	for ; b+2 <= p.Batches; b += 2 {
 		xa, xb := in[b*k:(b+1)*k], in[(b+1)*k:(b+2)*k]
@@ -157,10 +181,11 @@ func fcFloatGeneric(p *FullyConnectedFloatParams, in, out []float32) {
 		c := 0
 		for ; c+2 <= oc; c += 2 {
 			a0, a1, b0, b1 := dotFloat2x2(xa, xb, w[c*k:(c+1)*k], w[(c+1)*k:(c+2)*k])
-			oa[c], oa[c+1], ob[c], ob[c+1] = finish(a0, c), finish(a1, c+1), finish(b0, c), finish(b1, c+1)
+			p.finish2(oa[c:c+2], a0, a1, c)
+			p.finish2(ob[c:c+2], b0, b1, c)
 		}
 		if c < oc {
-			oa[c], ob[c] = finish(dotFloat(xa, w[c*k:(c+1)*k]), c), finish(dotFloat(xb, w[c*k:(c+1)*k]), c)
+			oa[c], ob[c] = p.finish(dotFloat(xa, w[c*k:(c+1)*k]), c), p.finish(dotFloat(xb, w[c*k:(c+1)*k]), c)
 		}
 	}
 	if b < p.Batches {
@@ -168,22 +193,42 @@ func fcFloatGeneric(p *FullyConnectedFloatParams, in, out []float32) {
 		o := out[b*oc : (b+1)*oc]
 		c := 0
 		for ; c+4 <= oc; c += 4 {
-			s0, s1, s2, s3 := dotFloat4(x, w[c*k:(c+1)*k], w[(c+1)*k:(c+2)*k], w[(c+2)*k:(c+3)*k], w[(c+3)*k:(c+4)*k])
-			o[c], o[c+1], o[c+2], o[c+3] = finish(s0, c), finish(s1, c+1), finish(s2, c+2), finish(s3, c+3)
+			s0, s1, s2, s3 := dotFloat4(x, w[c*k:(c+4)*k])
+			p.finish2(o[c:c+2], s0, s1, c)
+			p.finish2(o[c+2:c+4], s2, s3, c+2)
 		}
 		for ; c < oc; c++ {
-			o[c] = finish(dotFloat(x, w[c*k:(c+1)*k]), c)
+			o[c] = p.finish(dotFloat(x, w[c*k:(c+1)*k]), c)
 		}
 	}
 }
 
-// dotFloat4 returns the dot products of x with four weight rows, each
-// accumulated in order.
+// finish adds channel c's bias to a sum and clamps it.
+func (p *FullyConnectedFloatParams) finish(s float32, c int) float32 {
+	if p.Bias != nil {
+		s += p.Bias[c]
+	}
+	return min(max(s, p.Min), p.Max)
+}
+
+// finish2 finishes the sums of channels c and c+1 into o[0] and o[1].
+func (p *FullyConnectedFloatParams) finish2(o []float32, s0, s1 float32, c int) {
+	o = o[:2]
+	if p.Bias != nil {
+		b := p.Bias[c : c+2]
+		s0, s1 = s0+b[0], s1+b[1]
+	}
+	o[0], o[1] = min(max(s0, p.Min), p.Max), min(max(s1, p.Min), p.Max)
+}
+
+// dotFloat4 returns the dot products of x with the four weight rows of w
+// (rows of len(x)), each accumulated in order.
 //
 //go:noinline
-func dotFloat4(x, w0, w1, w2, w3 []float32) (s0, s1, s2, s3 float32) {
+func dotFloat4(x, w []float32) (s0, s1, s2, s3 float32) {
 	n := len(x)
-	w0, w1, w2, w3 = w0[:n], w1[:n], w2[:n], w3[:n]
+	w = w[:4*n]
+	w0, w1, w2, w3 := w[:n], w[n:][:n], w[2*n:][:n], w[3*n:][:n]
 	for i, v := range x {
 		s0 += float32(v * w0[i])
 		s1 += float32(v * w1[i])
@@ -191,4 +236,18 @@ func dotFloat4(x, w0, w1, w2, w3 []float32) (s0, s1, s2, s3 float32) {
 		s3 += float32(v * w3[i])
 	}
 	return
+}
+
+// fcLaneBlock is the number of lane tiles the one-batch kernel multiplies
+// into its stack buffer at a time.
+const fcLaneBlock = 8
+
+// fcLaneRows returns the lane-packed weights of a one-batch layer that runs
+// on the generic kernel (no SIMD core packs it), else nil.
+func fcLaneRows(p *FullyConnectedInt8Params) *laneRows {
+	w := p.Weights[:p.OutC*p.Depth]
+	if p.Batches != 1 || gemmKindFor(w) != gemmNone {
+		return nil
+	}
+	return newLaneRows(w, p.OutC, p.Depth)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 // UNIDIRECTIONAL_SEQUENCE_LSTM, as TensorFlow Lite Micro's lstm_eval.h
@@ -123,6 +124,23 @@ type LSTMInt8Params struct {
 	CellScalePower int   // cell state scale is 2^CellScalePower
 	CellClip       bool  // clip the cell state to ±QuantizedClip
 	QuantizedClip  int16 // the cell clip in cell state units
+
+	prep *lstmPrepared // derived by Check
+}
+
+// lstmPrepared is what Check derives from an integer LSTM's parameters:
+// the four gates' input and recurrent weights stacked (forget, input, cell,
+// output; 4·StateSize rows each) and lane-packed, so that one step's eight
+// fully connected layers are two matrix-vector products, with each row's
+// bias and requantization beside them.
+type lstmPrepared struct {
+	in, rec         *laneRows
+	inBias, recBias []int32           // [4·StateSize]
+	inQ, recQ       [4]requantChannel // per gate
+	forgetQ         requantChannel    // ForgetMul
+	inputQ          requantChannel    // InputMul
+	hiddenQ         requantChannel    // HiddenMul
+	cellTanh        SigmoidInt16Params
 }
 
 // LSTMCellState returns the cell state's scale power and quantized clip as
@@ -150,31 +168,80 @@ func (p *LSTMInt8Params) Check() error {
 		}
 	}
 	for _, m := range []*LSTMMul{&p.ForgetMul, &p.InputMul, &p.HiddenMul} {
-		if m.Shift < -31 || m.Shift > 30 || m.Min > m.Max {
+		if m.Shift < -31 || m.Shift > 30 || m.Min > m.Max || m.Multiplier < 0 {
 			return errors.New("kernels: LSTM product requantization out of range")
 		}
 	}
 	if p.CellScalePower < -40 || p.CellScalePower > 2 {
 		return fmt.Errorf("kernels: LSTM cell state scale 2^%d is out of range", p.CellScalePower)
 	}
+	for _, g := range []*LSTMGateInt8{&p.Forget, &p.Input, &p.Cell, &p.Output} {
+		if g.InputMultiplier < 0 || g.RecurrentMultiplier < 0 {
+			return errors.New("kernels: LSTM gate requantization multiplier is negative")
+		}
+	}
+	p.prepare()
 	return nil
 }
 
-// LSTMInt8ScratchLen returns the int16 scratch elements LSTMInt8 needs.
-func LSTMInt8ScratchLen(s *LSTMShape) int { return 4 * s.rowsPerStep() * s.StateSize }
+// prepare derives p.prep from the (checked) parameters.
+func (p *LSTMInt8Params) prepare() {
+	nIn, nS := p.InputSize, p.StateSize
+	gates := [4]*LSTMGateInt8{&p.Forget, &p.Input, &p.Cell, &p.Output}
+	win := make([]int8, 0, 4*nS*nIn)
+	wrec := make([]int8, 0, 4*nS*nS)
+	pp := &lstmPrepared{
+		inBias: make([]int32, 0, 4*nS), recBias: make([]int32, 0, 4*nS),
+		forgetQ:  newRequantChannel(p.ForgetMul.Multiplier, int32(p.ForgetMul.Shift)),
+		inputQ:   newRequantChannel(p.InputMul.Multiplier, int32(p.InputMul.Shift)),
+		hiddenQ:  newRequantChannel(p.HiddenMul.Multiplier, int32(p.HiddenMul.Shift)),
+		cellTanh: lstmTanhScale(p.CellScalePower),
+	}
+	for gi, g := range gates {
+		win = append(win, g.InputWeights[:nS*nIn]...)
+		wrec = append(wrec, g.RecurrentWeights[:nS*nS]...)
+		pp.inBias = append(pp.inBias, g.InputBias[:nS]...)
+		pp.recBias = append(pp.recBias, g.RecurrentBias[:nS]...)
+		pp.inQ[gi] = newRequantChannel(g.InputMultiplier, int32(g.InputShift))
+		pp.recQ[gi] = newRequantChannel(g.RecurrentMultiplier, int32(g.RecurrentShift))
+	}
+	pp.in = newLaneRows(win, 4*nS, nIn)
+	pp.rec = newLaneRows(wrec, 4*nS, nS)
+	p.prep = pp
+}
+
+// LSTMInt8ScratchLen returns the int16 scratch elements LSTMInt8 needs:
+// the four gates of a step's rows, and the int32 sums of one row's input and
+// recurrent products (aligned within the scratch).
+func LSTMInt8ScratchLen(s *LSTMShape) int {
+	return 4*s.rowsPerStep()*s.StateSize + 4*lstmSumsLen(s.StateSize) + 1
+}
+
+// lstmSumsLen is the length of each of the int32 sums of a step: the four
+// gates' rows, padded to whole lane tiles.
+func lstmSumsLen(nS int) int { return (4*nS + tileRows - 1) / tileRows * tileRows }
 
 // LSTMInt8 runs a prepared integer LSTM over the whole sequence. hidden
 // ([Batches][StateSize] int8) and cell ([Batches][StateSize] int16) carry
-// the state in and out; scratch holds LSTMInt8ScratchLen elements. It does
-// not allocate.
+// the state in and out; scratch holds LSTMInt8ScratchLen elements. Call
+// Check first (else the first call prepares the parameters, which
+// allocates once). It does not allocate.
 func LSTMInt8(p *LSTMInt8Params, input, hidden []int8, cell []int16, output []int8, scratch []int16) {
+	if p.prep == nil {
+		p.prepare()
+	}
 	rows, nIn, nS := p.rowsPerStep(), p.InputSize, p.StateSize
 	n := rows * nS
-	scratch = scratch[:4*n]
-	s0, s1, s2, s3 := scratch[:n], scratch[n:2*n], scratch[2*n:3*n], scratch[3*n:]
+	scratch = scratch[:LSTMInt8ScratchLen(&p.LSTMShape)]
+	gates := scratch[:4*n]
+	rest := scratch[4*n:]
+	if uintptr(unsafe.Pointer(unsafe.SliceData(rest)))%4 != 0 {
+		rest = rest[1:]
+	}
+	sums := unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(rest))), 2*lstmSumsLen(nS))
 	forEachLSTMStep(&p.LSTMShape, func(inOff, outOff, stateOff int) {
 		lstmStepInt8(p, rows, input[inOff:inOff+rows*nIn], hidden[stateOff:stateOff+n],
-			cell[stateOff:stateOff+n], output[outOff:outOff+n], s0, s1, s2, s3)
+			cell[stateOff:stateOff+n], output[outOff:outOff+n], gates, sums)
 	})
 }
 
@@ -196,65 +263,103 @@ func forEachLSTMStep(s *LSTMShape, step func(inOff, outOff, stateOff int)) {
 	}
 }
 
-func lstmStepInt8(p *LSTMInt8Params, rows int, x, h []int8, c []int16, out []int8, s0, s1, s2, s3 []int16) {
-	gateTanh := lstmTanhScale(-12)
-
-	forget, input, cellGate, tmp := s0, s1, s2, s3
-	lstmGateInt8(p, &p.Forget, rows, x, h, forget, tmp)
+// lstmStepInt8 runs one step of rows batch rows. gates holds the four
+// gates' values, gate-major: gate g of row r, unit i at g·rows·S + r·S + i.
+// No gate depends on another's output (the output gate reads the old
+// hidden state, as in TFLM, which computes it after the cell update), so
+// all four are computed first.
+func lstmStepInt8(p *LSTMInt8Params, rows int, x, h []int8, c []int16, out []int8, gates []int16, sums []int32) {
+	pp := p.prep
+	nIn, nS := p.InputSize, p.StateSize
+	n := rows * nS
+	for r := range rows {
+		lstmGatesInt8(pp, nS, n, x[r*nIn:(r+1)*nIn], h[r*nS:(r+1)*nS], gates[r*nS:], sums)
+	}
+	forget, input, cellGate, output := gates[:n], gates[n:2*n], gates[2*n:3*n], gates[3*n:4*n]
 	LogisticInt16(lstmSigmoid, forget, forget)
-	lstmGateInt8(p, &p.Input, rows, x, h, input, tmp)
 	LogisticInt16(lstmSigmoid, input, input)
-	lstmGateInt8(p, &p.Cell, rows, x, h, cellGate, tmp)
 	if p.CellTanh {
-		TanhInt16(gateTanh, cellGate, cellGate)
+		TanhInt16(lstmTanhScale(-12), cellGate, cellGate)
 	} else {
 		LogisticInt16(lstmSigmoid, cellGate, cellGate)
 	}
+	LogisticInt16(lstmSigmoid, output, output)
 
 	// c = clip(f·c + i·g)
-	mulInt16(&p.ForgetMul, forget, c, c)
-	mulInt16(&p.InputMul, input, cellGate, input)
-	addSatInt16(c, input, c)
-	if p.CellClip {
-		q := p.QuantizedClip
-		for i, v := range c {
-			c[i] = max(min(q, v), -q)
-		}
-	}
+	lstmCellUpdate(p, forget, input, cellGate, c[:n])
 
 	// h = tanh(c)·o
-	output := s1
-	lstmGateInt8(p, &p.Output, rows, x, h, output, tmp)
-	LogisticInt16(lstmSigmoid, output, output)
-	tanhC := s0
-	TanhInt16(lstmTanhScale(p.CellScalePower), c, tanhC)
-	mulInt16ToInt8(&p.HiddenMul, tanhC, output, h)
-	copy(out, h)
+	tanhC := forget
+	TanhInt16(pp.cellTanh, c[:n], tanhC)
+	m := &p.HiddenMul
+	mulInt16q(pp.hiddenQ, m.ZeroPoint, m.Min, m.Max, tanhC, output, h[:n])
+	copy(out, h[:n])
 }
 
-// lstmGateInt8 computes saturate16(FC(x) + FC(h)) of one gate into gate,
-// using tmp for the recurrent FC.
-func lstmGateInt8(p *LSTMInt8Params, g *LSTMGateInt8, rows int, x, h []int8, gate, tmp []int16) {
-	nIn, nS := p.InputSize, p.StateSize
-	for r := range rows {
-		fcInt8ToInt16(g.InputWeights, g.InputBias, g.InputMultiplier, g.InputShift,
-			x[r*nIn:(r+1)*nIn], gate[r*nS:(r+1)*nS])
-		fcInt8ToInt16(g.RecurrentWeights, g.RecurrentBias, g.RecurrentMultiplier, g.RecurrentShift,
-			h[r*nS:(r+1)*nS], tmp[r*nS:(r+1)*nS])
+// lstmGatesInt8 computes saturate16(FC(x) + FC(h)) of all four gates for
+// one batch row into gates, gate g's unit i at g·stride + i; sums is int32
+// scratch of 2·lstmSumsLen(nS).
+func lstmGatesInt8(pp *lstmPrepared, nS, stride int, x, h []int8, gates []int16, sums []int32) {
+	m := lstmSumsLen(nS)
+	in, rec := sums[:m], sums[m:2*m]
+	pp.in.mulVec(in, x, 0)
+	pp.rec.mulVec(rec, h, 0)
+	for g := range 4 {
+		lstmGateSum(gates[g*stride:g*stride+nS], in[g*nS:(g+1)*nS], rec[g*nS:(g+1)*nS],
+			pp.inBias[g*nS:(g+1)*nS], pp.recBias[g*nS:(g+1)*nS], pp.inQ[g], pp.recQ[g])
 	}
-	addSatInt16(gate[:rows*nS], tmp[:rows*nS], gate[:rows*nS])
 }
 
-// fcInt8ToInt16 is one row of TFLite's integer FullyConnected with int16
-// output, zero output offset and the full int16 clamp.
-func fcInt8ToInt16(w []int8, bias []int32, mult int32, shift int, x []int8, out []int16) {
-	k := len(x)
-	bias = bias[:len(out)]
-	w = w[:len(out)*k]
-	for o := range out {
-		acc := dotInt8(w[o*k:(o+1)*k], x) + bias[o]
-		v := MultiplyByQuantizedMultiplier(acc, mult, shift)
-		out[o] = int16(min(max(v, math.MinInt16), math.MaxInt16))
+// lstmGateSum sets gate = saturate16(saturate16(requantize(in+inBias)) +
+// saturate16(requantize(rec+recBias))).
+func lstmGateSum(gate []int16, in, rec, inBias, recBias []int32, iq, rq requantChannel) {
+	n := len(gate)
+	in, rec, inBias, recBias = in[:n], rec[:n], inBias[:n], recBias[:n]
+	if iq.left == 0 && iq.e > 0 && rq.left == 0 && rq.e > 0 {
+		// Right shifts only (the usual case): requantChannel.apply
+		// without its left shift and mask, the constants in registers.
+		im, ih, ie := iq.mult, iq.half, iq.e&63
+		rm, rh, re := rq.mult, rq.half, rq.e&63
+		for i := range gate {
+			h := (int64(in[i]+inBias[i])*im + 1<<30) >> 31
+			a := min(max((h+ih+h>>63)>>ie, math.MinInt16), math.MaxInt16)
+			h = (int64(rec[i]+recBias[i])*rm + 1<<30) >> 31
+			b := min(max((h+rh+h>>63)>>re, math.MinInt16), math.MaxInt16)
+			gate[i] = int16(min(max(a+b, math.MinInt16), math.MaxInt16))
+		}
+		return
+	}
+	for i := range gate {
+		a := min(max(iq.apply(in[i]+inBias[i]), math.MinInt16), math.MaxInt16)
+		b := min(max(rq.apply(rec[i]+recBias[i]), math.MinInt16), math.MaxInt16)
+		gate[i] = int16(min(max(a+b, math.MinInt16), math.MaxInt16))
+	}
+}
+
+// lstmCellUpdate sets c = clip(saturate16(f·c + i·g)), the products
+// requantized as TFLite's MulElementwise does.
+func lstmCellUpdate(p *LSTMInt8Params, f, in, g, c []int16) {
+	pp := p.prep
+	fq, iq := pp.forgetQ, pp.inputQ
+	fm, im := &p.ForgetMul, &p.InputMul
+	f, in, g = f[:len(c)], in[:len(c)], g[:len(c)]
+	lo, hi := int32(math.MinInt16), int32(math.MaxInt16)
+	if p.CellClip {
+		lo, hi = -int32(p.QuantizedClip), int32(p.QuantizedClip)
+	}
+	for j, cv := range c {
+		a := min(max(fm.ZeroPoint+fq.apply(int32(f[j])*int32(cv)), fm.Min), fm.Max)
+		b := min(max(im.ZeroPoint+iq.apply(int32(in[j])*int32(g[j])), im.Min), im.Max)
+		s := min(max(int32(int16(a))+int32(int16(b)), math.MinInt16), math.MaxInt16)
+		c[j] = int16(max(min(s, hi), lo))
+	}
+}
+
+// mulInt16q sets out = clamp(zp + requantize(a·b)) as int8.
+func mulInt16q(q requantChannel, zp, lo, hi int32, a, b []int16, out []int8) {
+	b, out = b[:len(a)], out[:len(a)]
+	for i, v := range a {
+		out[i] = int8(min(max(zp+q.apply(int32(v)*int32(b[i])), lo), hi))
 	}
 }
 

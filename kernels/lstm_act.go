@@ -51,13 +51,6 @@ func mulInt16(p *LSTMMul, a, b, out []int16) {
 	}
 }
 
-func mulInt16ToInt8(p *LSTMMul, a, b []int16, out []int8) {
-	b, out = b[:len(a)], out[:len(a)]
-	for i := range a {
-		out[i] = int8(p.apply(a[i], b[i]))
-	}
-}
-
 // addSatInt16 sets out = saturate16(a + b); out may alias a or b.
 func addSatInt16(a, b, out []int16) {
 	b, out = b[:len(a)], out[:len(a)]

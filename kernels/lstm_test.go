@@ -185,6 +185,30 @@ func lstmReference(p *LSTMInt8Params, inZp, hZp int32, bias [4][]int32, input, h
 
 func TestLSTMInt8MatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := range 30 {
+		s := LSTMShape{Batches: 1 + rng.IntN(3), Steps: 1 + rng.IntN(6), InputSize: 1 + rng.IntN(30), StateSize: 1 + rng.IntN(24), TimeMajor: trial%2 == 1}
+		lstmRandomCheck(t, rng, s, trial)
+	}
+}
+
+// TestLSTMInt8LongRows runs gates whose rows are longer than a lane chunk
+// (the lane-packed products split their sums), and the shape of
+// trained_lstm_int8.
+func TestLSTMInt8LongRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial, s := range []LSTMShape{
+		{Batches: 1, Steps: 3, InputSize: 130, StateSize: 70},
+		{Batches: 2, Steps: 2, InputSize: 64, StateSize: 65, TimeMajor: true},
+		{Batches: 1, Steps: 28, InputSize: 28, StateSize: 20},
+	} {
+		lstmRandomCheck(t, rng, s, trial)
+	}
+}
+
+// lstmRandomCheck builds a random integer LSTM of shape s and compares the
+// kernel with lstmReference over the sequence.
+func lstmRandomCheck(t *testing.T, rng *rand.Rand, s LSTMShape, trial int) {
+	t.Helper()
 	randInt8 := func(n int) []int8 {
 		x := make([]int8, n)
 		for i := range x {
@@ -192,60 +216,57 @@ func TestLSTMInt8MatchesReference(t *testing.T) {
 		}
 		return x
 	}
-	for trial := range 30 {
-		s := LSTMShape{Batches: 1 + rng.IntN(3), Steps: 1 + rng.IntN(6), InputSize: 1 + rng.IntN(30), StateSize: 1 + rng.IntN(24), TimeMajor: trial%2 == 1}
-		inZp, hZp := rng.Int32N(256)-128, rng.Int32N(256)-128
-		inScale, hScale := float32(0.002+0.02*rng.Float64()), float32(0.002+0.02*rng.Float64())
-		cellPow := -11 - rng.IntN(5)
-		cellScale := float32(math.Ldexp(1, cellPow))
-		p := &LSTMInt8Params{LSTMShape: s, CellTanh: trial%5 != 0}
-		var bias [4][]int32
-		for gi, g := range []*LSTMGateInt8{&p.Forget, &p.Input, &p.Cell, &p.Output} {
-			ws, rs := float32(0.001+0.02*rng.Float64()), float32(0.001+0.02*rng.Float64())
-			g.InputWeights, g.RecurrentWeights = randInt8(s.StateSize*s.InputSize), randInt8(s.StateSize*s.StateSize)
-			bias[gi] = make([]int32, s.StateSize)
-			for i := range bias[gi] {
-				bias[gi][i] = rng.Int32N(1<<16) - 1<<15
-			}
-			g.InputBias = FoldLSTMBias(bias[gi], g.InputWeights, s.InputSize, inZp)
-			g.RecurrentBias = FoldLSTMBias(nil, g.RecurrentWeights, s.StateSize, hZp)
-			g.InputMultiplier, g.InputShift = mustMultiplier(t)(LSTMGateMultiplier(inScale, ws))
-			g.RecurrentMultiplier, g.RecurrentShift = mustMultiplier(t)(LSTMGateMultiplier(hScale, rs))
+	inZp, hZp := rng.Int32N(256)-128, rng.Int32N(256)-128
+	inScale, hScale := float32(0.002+0.02*rng.Float64()), float32(0.002+0.02*rng.Float64())
+	cellPow := -11 - rng.IntN(5)
+	cellScale := float32(math.Ldexp(1, cellPow))
+	p := &LSTMInt8Params{LSTMShape: s, CellTanh: trial%5 != 0}
+	var bias [4][]int32
+	for gi, g := range []*LSTMGateInt8{&p.Forget, &p.Input, &p.Cell, &p.Output} {
+		ws, rs := float32(0.001+0.02*rng.Float64()), float32(0.001+0.02*rng.Float64())
+		g.InputWeights, g.RecurrentWeights = randInt8(s.StateSize*s.InputSize), randInt8(s.StateSize*s.StateSize)
+		bias[gi] = make([]int32, s.StateSize)
+		for i := range bias[gi] {
+			bias[gi][i] = rng.Int32N(1<<16) - 1<<15
 		}
-		p.ForgetMul = mustMul(t)(NewLSTMMul(lstmActScale, cellScale, cellScale, 0, math.MinInt16, math.MaxInt16))
-		p.InputMul = mustMul(t)(NewLSTMMul(lstmActScale, lstmActScale, cellScale, 0, math.MinInt16, math.MaxInt16))
-		p.HiddenMul = mustMul(t)(NewLSTMMul(lstmActScale, lstmActScale, hScale, hZp, math.MinInt8, math.MaxInt8))
-		clip := float32(0)
-		if trial%3 == 0 {
-			clip = float32(rng.Float64() * 4)
+		g.InputBias = FoldLSTMBias(bias[gi], g.InputWeights, s.InputSize, inZp)
+		g.RecurrentBias = FoldLSTMBias(nil, g.RecurrentWeights, s.StateSize, hZp)
+		g.InputMultiplier, g.InputShift = mustMultiplier(t)(LSTMGateMultiplier(inScale, ws))
+		g.RecurrentMultiplier, g.RecurrentShift = mustMultiplier(t)(LSTMGateMultiplier(hScale, rs))
+	}
+	p.ForgetMul = mustMul(t)(NewLSTMMul(lstmActScale, cellScale, cellScale, 0, math.MinInt16, math.MaxInt16))
+	p.InputMul = mustMul(t)(NewLSTMMul(lstmActScale, lstmActScale, cellScale, 0, math.MinInt16, math.MaxInt16))
+	p.HiddenMul = mustMul(t)(NewLSTMMul(lstmActScale, lstmActScale, hScale, hZp, math.MinInt8, math.MaxInt8))
+	clip := float32(0)
+	if trial%3 == 0 {
+		clip = float32(rng.Float64() * 4)
+	}
+	p.CellScalePower, p.CellClip, p.QuantizedClip = LSTMCellState(cellScale, clip)
+	if p.CellScalePower != cellPow {
+		t.Fatalf("LSTMCellState power %d, want %d", p.CellScalePower, cellPow)
+	}
+	if err := p.Check(); err != nil {
+		t.Fatal(err)
+	}
+	input := randInt8(s.Batches * s.Steps * s.InputSize)
+	hGot, hWant := randInt8(s.Batches*s.StateSize), make([]int8, s.Batches*s.StateSize)
+	copy(hWant, hGot)
+	cGot, cWant := make([]int16, s.Batches*s.StateSize), make([]int16, s.Batches*s.StateSize)
+	for i := range cGot {
+		cGot[i] = int16(rng.IntN(1<<16) - 1<<15)
+	}
+	copy(cWant, cGot)
+	got, want := make([]int8, s.Batches*s.Steps*s.StateSize), make([]int8, s.Batches*s.Steps*s.StateSize)
+	LSTMInt8(p, input, hGot, cGot, got, make([]int16, LSTMInt8ScratchLen(&s)))
+	lstmReference(p, inZp, hZp, bias, input, hWant, cWant, want)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("trial %d (%+v): output %d = %d, want %d", trial, s, i, got[i], want[i])
 		}
-		p.CellScalePower, p.CellClip, p.QuantizedClip = LSTMCellState(cellScale, clip)
-		if p.CellScalePower != cellPow {
-			t.Fatalf("LSTMCellState power %d, want %d", p.CellScalePower, cellPow)
-		}
-		if err := p.Check(); err != nil {
-			t.Fatal(err)
-		}
-		input := randInt8(s.Batches * s.Steps * s.InputSize)
-		hGot, hWant := randInt8(s.Batches*s.StateSize), make([]int8, s.Batches*s.StateSize)
-		copy(hWant, hGot)
-		cGot, cWant := make([]int16, s.Batches*s.StateSize), make([]int16, s.Batches*s.StateSize)
-		for i := range cGot {
-			cGot[i] = int16(rng.IntN(1<<16) - 1<<15)
-		}
-		copy(cWant, cGot)
-		got, want := make([]int8, s.Batches*s.Steps*s.StateSize), make([]int8, s.Batches*s.Steps*s.StateSize)
-		LSTMInt8(p, input, hGot, cGot, got, make([]int16, LSTMInt8ScratchLen(&s)))
-		lstmReference(p, inZp, hZp, bias, input, hWant, cWant, want)
-		for i := range want {
-			if got[i] != want[i] {
-				t.Fatalf("trial %d (%+v): output %d = %d, want %d", trial, s, i, got[i], want[i])
-			}
-		}
-		for i := range cWant {
-			if cGot[i] != cWant[i] || hGot[i] != hWant[i] {
-				t.Fatalf("trial %d: state %d = (%d, %d), want (%d, %d)", trial, i, hGot[i], cGot[i], hWant[i], cWant[i])
-			}
+	}
+	for i := range cWant {
+		if cGot[i] != cWant[i] || hGot[i] != hWant[i] {
+			t.Fatalf("trial %d: state %d = (%d, %d), want (%d, %d)", trial, i, hGot[i], cGot[i], hWant[i], cWant[i])
 		}
 	}
 }

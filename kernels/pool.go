@@ -54,7 +54,12 @@ func AvgPoolInt8ScratchSize(p *PoolParams) int { return carveSize[int32](p.InC) 
 // AvgPoolInt8 runs an int8 average pool with TFLite's rounding. It does
 // not allocate.
 func AvgPoolInt8(p *PoolParams, in, out []int8, scratch []byte) {
-	avgPoolInt(p, in, out, scratch)
+	switch {
+	case avgPoolSIMD(p):
+		avgPoolInt8SIMD(p, in, out, scratch)
+	default:
+		avgPoolInt(p, in, out, scratch)
+	}
 }
 
 // AvgPoolInt16 is AvgPoolInt8 for int16 tensors.

@@ -74,6 +74,15 @@ func NewRequantize(inScale float32, inZp int32, outScale float32, outZp int32) (
 func RequantizeInts[I, O QuantInt](r *Requantize, in []I, out []O) {
 	lo, hi := intRange[O]()
 	out = out[:len(in)]
+	if r.Multiplier >= 0 && r.Shift >= -31 && r.Shift <= 30 {
+		// MultiplyByQuantizedMultiplier unpacked once (requant.go).
+		ch := newRequantChannel(r.Multiplier, int32(r.Shift))
+		zi, zo := r.InZero, r.OutZero
+		for i, v := range in {
+			out[i] = O(min(max(ch.apply(int32(v)-zi)+zo, lo), hi))
+		}
+		return
+	}
 	for i, v := range in {
 		q := MultiplyByQuantizedMultiplier(int32(v)-r.InZero, r.Multiplier, r.Shift) + r.OutZero
 		out[i] = O(min(max(q, lo), hi))

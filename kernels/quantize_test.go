@@ -101,3 +101,28 @@ func TestDequantize(t *testing.T) {
 		t.Errorf("uint8: %v", ou)
 	}
 }
+
+// TestRequantizeIntsShifts checks RequantizeInts against
+// MultiplyByQuantizedMultiplier for int16 inputs over every shift the
+// unpacked path takes (left shifts wrap in int32 alike) and beyond it.
+func TestRequantizeIntsShifts(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	in := make([]int16, 4096)
+	for i := range in {
+		in[i] = int16(r.IntN(1<<16) - 1<<15)
+	}
+	in[0], in[1] = -1<<15, 1<<15-1
+	out := make([]int16, len(in))
+	for shift := -40; shift <= 32; shift++ {
+		for _, m := range []int32{0, 1, 1 << 30, 1<<31 - 1, int32(r.Int64N(1 << 31))} {
+			q := Requantize{Multiplier: m, Shift: shift, InZero: int32(r.IntN(200) - 100), OutZero: int32(r.IntN(200) - 100)}
+			RequantizeInts(&q, in, out)
+			for i, x := range in {
+				want := min(max(MultiplyByQuantizedMultiplier(int32(x)-q.InZero, m, shift)+q.OutZero, -32768), 32767)
+				if int32(out[i]) != want {
+					t.Fatalf("shift %d multiplier %d: requantize %d = %d, want %d", shift, m, x, out[i], want)
+				}
+			}
+		}
+	}
+}

@@ -94,19 +94,24 @@ func (r *Requant) unpack() {
 		r.ch = make([]requantChannel, len(r.Multiplier))
 	}
 	for c, m := range r.Multiplier {
-		s := r.Shift[c]
-		e := uint32(max(-s, 0)) & 31
-		ch := requantChannel{mult: int64(m), left: uint32(max(s, 0)) & 31, e: e}
-		if e > 0 {
-			ch.half, ch.negMask = 1<<(e-1), -1
-		}
-		r.ch[c] = ch
+		r.ch[c] = newRequantChannel(m, r.Shift[c])
 	}
 	r.rightOnly, r.uniform = true, true
 	for _, ch := range r.ch {
 		r.rightOnly = r.rightOnly && ch.left == 0 && ch.e > 0
 		r.uniform = r.uniform && ch == r.ch[0]
 	}
+}
+
+// newRequantChannel unpacks one channel's multiplier (>= 0) and shift (in
+// [-31, 30]).
+func newRequantChannel(m, s int32) requantChannel {
+	e := uint32(max(-s, 0)) & 31
+	ch := requantChannel{mult: int64(m), left: uint32(max(s, 0)) & 31, e: e}
+	if e > 0 {
+		ch.half, ch.negMask = 1<<(e-1), -1
+	}
+	return ch
 }
 
 // RequantizeRowInt8 requantizes one row of accumulators: for every channel
@@ -147,6 +152,35 @@ func RequantizeRowInt8(dst []int8, acc, bias []int32, r *Requant) {
 		for c := range dst {
 			v := ch[c].apply(acc[c]+bias[c]) + zp
 			dst[c] = int8(min(max(v, lo), hi))
+		}
+	}
+}
+
+// rowInt8 requantizes the accumulators of channels c0..c0+len(dst) (bias
+// of the same channels added) into dst, as RequantizeRowInt8 does.
+func (r *Requant) rowInt8(dst []int8, acc, bias []int32, c0 int) {
+	n := len(dst)
+	acc, bias = acc[:n], bias[:n]
+	ch := r.ch[c0 : c0+n]
+	zp, lo, hi := r.ZeroPoint, r.Min, r.Max
+	switch {
+	case r.rightOnly && r.uniform && n > 0:
+		m, half, e := ch[0].mult, ch[0].half, ch[0].e&63
+		for c := range dst {
+			h := (int64(acc[c]+bias[c])*m + 1<<30) >> 31
+			v := int32((h+half+h>>63)>>e) + zp
+			dst[c] = int8(min(max(v, lo), hi))
+		}
+	case r.rightOnly:
+		for c := range dst {
+			k := &ch[c]
+			h := (int64(acc[c]+bias[c])*k.mult + 1<<30) >> 31
+			v := int32((h+k.half+h>>63)>>(k.e&63)) + zp
+			dst[c] = int8(min(max(v, lo), hi))
+		}
+	default:
+		for c := range dst {
+			dst[c] = ch[c].out8(acc[c]+bias[c], zp, lo, hi)
 		}
 	}
 }

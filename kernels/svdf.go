@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 // SVDF (singular value decomposition filter) is a rank-R approximation of a
@@ -71,6 +72,16 @@ type SVDFInt8Params[T SVDFStateType] struct {
 	FeatureShift      int
 	OutputMultiplier  int32 // effective_scale_2
 	OutputShift       int
+
+	prep svdfPrepared // derived by Check
+}
+
+// svdfPrepared is what Check derives from the parameters for the kernel.
+type svdfPrepared struct {
+	feature  *laneRows      // WeightsFeature, lane-packed
+	unitBias []int32        // Bias[u] − StateZeroPoint·Σ WeightsTime of unit u's filters
+	featureQ requantChannel // FeatureMultiplier, FeatureShift
+	outputQ  requantChannel // OutputMultiplier, OutputShift
 }
 
 // Check validates the parameters against each other.
@@ -85,7 +96,35 @@ func (p *SVDFInt8Params[T]) Check() error {
 	if p.FeatureShift < -31 || p.FeatureShift > 30 || p.OutputShift < -31 || p.OutputShift > 30 {
 		return errors.New("kernels: SVDF requantization shift out of range")
 	}
+	if p.FeatureMultiplier < 0 || p.OutputMultiplier < 0 {
+		return errors.New("kernels: SVDF requantization multiplier is negative")
+	}
+	p.prepare()
 	return nil
+}
+
+// prepare derives p.prep from the (checked) parameters.
+func (p *SVDFInt8Params[T]) prepare() {
+	nF, nMem := p.Filters, p.Memory
+	ub := make([]int32, p.Units())
+	for u := range ub {
+		if p.Bias != nil {
+			ub[u] = p.Bias[u]
+		}
+		for f := u * p.Rank; f < (u+1)*p.Rank; f++ {
+			var s int32
+			for _, w := range p.WeightsTime[f*nMem : (f+1)*nMem] {
+				s += int32(w)
+			}
+			ub[u] -= p.StateZeroPoint * s
+		}
+	}
+	p.prep = svdfPrepared{
+		feature:  newLaneRows(p.WeightsFeature, nF, p.InputSize),
+		unitBias: ub,
+		featureQ: newRequantChannel(p.FeatureMultiplier, int32(p.FeatureShift)),
+		outputQ:  newRequantChannel(p.OutputMultiplier, int32(p.OutputShift)),
+	}
 }
 
 // FoldSVDFFeature returns −zeroPoint·Σ_i w[f][i] for every filter, in
@@ -122,51 +161,154 @@ func SVDFScales(input, weightsFeature, state, weightsTime, output float32) (m1 i
 
 // SVDFInt8 runs one step of a prepared integer SVDF: in is [Batches]
 // [InputSize], state [Batches][Filters][Memory] (updated in place), out
-// [Batches][Units]. It does not allocate.
+// [Batches][Units]. Call Check first (else the first call prepares the
+// parameters, which allocates once). It does not allocate.
+//
+// The zero points are folded: the feature product is Σ w·x + FeatureFold,
+// the time product Σ w·state − StateZeroPoint·Σ w, the same int32 sums as
+// the reference's Σ w·(x − zx) and Σ w·(state − zs).
 func SVDFInt8[T SVDFStateType](p *SVDFInt8Params[T], in []int8, state []T, out []int8) {
-	nIn, nF, nMem, rank := p.InputSize, p.Filters, p.Memory, p.Rank
-	nUnits := nF / rank
+	if p.prep.feature == nil {
+		p.prepare()
+	}
+	nIn, nF, nMem := p.InputSize, p.Filters, p.Memory
+	nUnits := nF / p.Rank
 	in = in[:p.Batches*nIn]
 	state = state[:p.Batches*nF*nMem]
 	out = out[:p.Batches*nUnits]
-	wf := p.WeightsFeature[:nF*nIn]
-	wt := p.WeightsTime[:nF*nMem]
-	fold := p.FeatureFold[:nF]
-	lo, hi := stateRange[T]()
-	zs := p.StateZeroPoint
 
 	// Shift the whole state left by one; the column each filter loses to its
 	// neighbour is its newest slot, rewritten below.
 	copy(state, state[1:])
 
 	for b := range p.Batches {
-		x := in[b*nIn : (b+1)*nIn]
 		st := state[b*nF*nMem : (b+1)*nF*nMem]
-		// Feature matmul into the newest column.
-		for f := range nF {
-			acc := dotInt8(wf[f*nIn:(f+1)*nIn], x) + fold[f]
-			v := MultiplyByQuantizedMultiplier(acc, p.FeatureMultiplier, p.FeatureShift) + zs
-			st[f*nMem+nMem-1] = T(min(max(v, lo), hi))
+		svdfFeatureInt8(p, in[b*nIn:(b+1)*nIn], st)
+		svdfTimeInt8(p, st, out[b*nUnits:(b+1)*nUnits])
+	}
+}
+
+// svdfFeatureInt8 writes the requantized feature product of x into the
+// newest state column of every filter.
+func svdfFeatureInt8[T SVDFStateType](p *SVDFInt8Params[T], x []int8, st []T) {
+	nF, nMem := p.Filters, p.Memory
+	lr := p.prep.feature
+	fold := p.FeatureFold[:nF]
+	q := p.prep.featureQ
+	lo, hi := stateRange[T]()
+	zs := p.StateZeroPoint
+	var sums [fcLaneBlock * tileRows]int32
+	tiles := lr.tiles()
+	for t := 0; t < tiles; t += fcLaneBlock {
+		nt := min(fcLaneBlock, tiles-t)
+		lr.mulVec(sums[:nt*tileRows], x, t)
+		f0 := t * tileRows
+		n := min(nt*tileRows, nF-f0)
+		fd := fold[f0 : f0+n]
+		for j, s := range sums[:n] {
+			v := q.apply(s+fd[j]) + zs
+			st[(f0+j)*nMem+nMem-1] = T(min(max(v, lo), hi))
 		}
-		// Time filter, rank reduction, bias and requantization.
-		o := out[b*nUnits : (b+1)*nUnits]
-		for u := range o {
-			var acc int32
-			if p.Bias != nil {
-				acc = p.Bias[u]
+	}
+}
+
+// svdfTimeInt8 applies the time weights to the state, sums the rank
+// filters of every unit with its bias and requantizes to out.
+func svdfTimeInt8[T SVDFStateType](p *SVDFInt8Params[T], st []T, out []int8) {
+	nF, nMem, rank := p.Filters, p.Memory, p.Rank
+	st = st[:nF*nMem]
+	wt := p.WeightsTime[:nF*nMem]
+	ub := p.prep.unitBias[:len(out)]
+	q := p.prep.outputQ
+	zo := p.OutputZeroPoint
+	var dots [svdfTimeBlock]int32
+	if rank == 1 {
+		for f0 := 0; f0 < nF; f0 += svdfTimeBlock {
+			n := min(svdfTimeBlock, nF-f0)
+			svdfTimeDots(&dots, wt[f0*nMem:(f0+n)*nMem], st[f0*nMem:(f0+n)*nMem], nMem)
+			o, b := out[f0:f0+n], ub[f0:f0+n]
+			for j, d := range dots[:n] {
+				v := q.apply(d+b[j]) + zo
+				o[j] = int8(min(max(v, math.MinInt8), math.MaxInt8))
 			}
-			for f := u * rank; f < (u+1)*rank; f++ {
-				w := wt[f*nMem : (f+1)*nMem]
-				s := st[f*nMem : (f+1)*nMem]
-				var t int32
-				for m, wv := range w {
-					t += int32(wv) * (int32(s[m]) - zs)
-				}
-				acc += t
-			}
-			v := MultiplyByQuantizedMultiplier(acc, p.OutputMultiplier, p.OutputShift) + p.OutputZeroPoint
-			o[u] = int8(min(max(v, math.MinInt8), math.MaxInt8))
 		}
+		return
+	}
+	var acc int32
+	u, r := 0, 0 // unit, and filters of it summed into acc
+	for f0 := 0; f0 < nF; f0 += svdfTimeBlock {
+		n := min(svdfTimeBlock, nF-f0)
+		svdfTimeDots(&dots, wt[f0*nMem:(f0+n)*nMem], st[f0*nMem:(f0+n)*nMem], nMem)
+		for _, d := range dots[:n] {
+			acc += d
+			if r++; r == rank {
+				v := q.apply(acc+ub[u]) + zo
+				out[u] = int8(min(max(v, math.MinInt8), math.MaxInt8))
+				u, r, acc = u+1, 0, 0
+			}
+		}
+	}
+}
+
+// svdfTimeBlock is the number of filters svdfTimeDots handles at once.
+const svdfTimeBlock = 16
+
+// svdfTimeDots sets dots[f] = Σ_m w[f·nMem+m]·s[f·nMem+m] (wrapping int32)
+// for the len(w)/nMem (at most svdfTimeBlock) filters of w and s. The
+// loops are written for int16 and int8 rather than T: Go compiles generic
+// code to slower loads.
+func svdfTimeDots[T SVDFStateType](dots *[svdfTimeBlock]int32, w, s []T, nMem int) {
+	s = s[:len(w)]
+	if unsafe.Sizeof(w[0]) == 2 {
+		timeDots16(dots, unsafe.Slice((*int16)(unsafe.Pointer(unsafe.SliceData(w))), len(w)),
+			unsafe.Slice((*int16)(unsafe.Pointer(unsafe.SliceData(s))), len(s)), nMem)
+		return
+	}
+	timeDots8(dots, unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(w))), len(w)),
+		unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(s))), len(s)), nMem)
+}
+
+//go:noinline
+func timeDots16(dots *[svdfTimeBlock]int32, w, s []int16, nMem int) {
+	s = s[:len(w)]
+	nF := len(w) / nMem
+	if nMem%8 == 0 {
+		// Eight taps at a time (memories are usually multiples of eight),
+		// walking w and s so that the loads take constant offsets.
+		for f := range dots[:nF] {
+			var a, b int32
+			for range nMem / 8 {
+				ws, ss := w[:8], s[:8]
+				a += int32(ws[0])*int32(ss[0]) + int32(ws[1])*int32(ss[1]) + int32(ws[2])*int32(ss[2]) + int32(ws[3])*int32(ss[3])
+				b += int32(ws[4])*int32(ss[4]) + int32(ws[5])*int32(ss[5]) + int32(ws[6])*int32(ss[6]) + int32(ws[7])*int32(ss[7])
+				w, s = w[8:], s[8:]
+			}
+			dots[f] = a + b
+		}
+		return
+	}
+	for f := range dots[:nF] {
+		ws, ss := w[f*nMem:(f+1)*nMem], s[f*nMem:(f+1)*nMem]
+		ss = ss[:len(ws)]
+		var a int32
+		for m, v := range ws {
+			a += int32(v) * int32(ss[m])
+		}
+		dots[f] = a
+	}
+}
+
+//go:noinline
+func timeDots8(dots *[svdfTimeBlock]int32, w, s []int8, nMem int) {
+	s = s[:len(w)]
+	for f := range dots[:len(w)/nMem] {
+		ws, ss := w[f*nMem:(f+1)*nMem], s[f*nMem:(f+1)*nMem]
+		ss = ss[:len(ws)]
+		var a int32
+		for m, v := range ws {
+			a += int32(v) * int32(ss[m])
+		}
+		dots[f] = a
 	}
 }
 
@@ -179,16 +321,6 @@ func stateRange[T SVDFStateType]() (lo, hi int32) {
 	default:
 		return math.MinInt16, math.MaxInt16
 	}
-}
-
-// dotInt8 returns Σ a[i]·b[i] over len(a) in int32.
-func dotInt8(a, b []int8) int32 {
-	b = b[:len(a)]
-	var s int32
-	for i, v := range a {
-		s += int32(v) * int32(b[i])
-	}
-	return s
 }
 
 // SVDFFloatParams is a float32 SVDF, TFLM's EvalFloatSvdfReference: every

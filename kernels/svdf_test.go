@@ -3,6 +3,7 @@ package kernels
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -305,5 +306,158 @@ func BenchmarkSVDFInt8(b *testing.B) {
 	b.ReportMetric(float64(s.Filters*(s.InputSize+s.Memory)), "MACs/op")
 	for b.Loop() {
 		SVDFInt8(p, in, state, out)
+	}
+}
+
+// TestSVDFInt8Shapes runs the shapes of keyword_scrambled (memories that
+// are multiples of eight, more filters than a time block, inputs longer
+// than a lane chunk) and their neighbours against the reference, with
+// extreme weights and states.
+func TestSVDFInt8Shapes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, s := range []SVDFShape{
+		{Batches: 1, InputSize: 96, Filters: 64, Rank: 1, Memory: 8},
+		{Batches: 1, InputSize: 16, Filters: 32, Rank: 1, Memory: 32},
+		{Batches: 2, InputSize: 130, Filters: 33, Rank: 3, Memory: 16},
+		{Batches: 1, InputSize: 7, Filters: 17, Rank: 1, Memory: 24},
+		{Batches: 1, InputSize: 5, Filters: 40, Rank: 2, Memory: 9},
+	} {
+		for _, extreme := range []bool{false, true} {
+			p := &SVDFInt8Params[int16]{SVDFShape: s}
+			p.WeightsFeature = make([]int8, s.Filters*s.InputSize)
+			for i := range p.WeightsFeature {
+				p.WeightsFeature[i] = int8(rng.IntN(256) - 128)
+				if extreme {
+					p.WeightsFeature[i] = -128
+				}
+			}
+			p.WeightsTime = make([]int16, s.Filters*s.Memory)
+			for i := range p.WeightsTime {
+				p.WeightsTime[i] = int16(rng.IntN(1<<16) - 1<<15)
+				if extreme {
+					p.WeightsTime[i] = -1 << 15
+				}
+			}
+			bias := make([]int32, s.Units())
+			for i := range bias {
+				bias[i] = rng.Int32N(1<<20) - 1<<19
+			}
+			inZp := rng.Int32N(256) - 128
+			p.Bias = bias
+			p.FeatureFold = FoldSVDFFeature(p.WeightsFeature, s.InputSize, inZp)
+			p.StateZeroPoint = rng.Int32N(21) - 10
+			p.OutputZeroPoint = rng.Int32N(256) - 128
+			p.FeatureMultiplier, p.FeatureShift = QuantizeMultiplier(math.Ldexp(0.5+rng.Float64()/2, -4-rng.IntN(12)))
+			p.OutputMultiplier, p.OutputShift = QuantizeMultiplier(math.Ldexp(0.5+rng.Float64()/2, -6-rng.IntN(20)))
+			if extreme {
+				p.FeatureMultiplier, p.FeatureShift = 1<<31-1, 0
+			}
+			if err := p.Check(); err != nil {
+				t.Fatal(err)
+			}
+			stateGot, stateWant := make([]int16, s.StateSize()), make([]int16, s.StateSize())
+			got, want := make([]int8, s.Batches*s.Units()), make([]int8, s.Batches*s.Units())
+			in := make([]int8, s.Batches*s.InputSize)
+			for step := range s.Memory + 2 {
+				for i := range in {
+					in[i] = int8(rng.IntN(256) - 128)
+					if extreme {
+						in[i] = 127
+					}
+				}
+				SVDFInt8(p, in, stateGot, got)
+				svdfReference(p, inZp, bias, in, stateWant, want)
+				if !slices.Equal(got, want) || !slices.Equal(stateGot, stateWant) {
+					t.Fatalf("%+v extreme %v step %d: output %v, want %v", s, extreme, step, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestSVDFTimeDots checks the time products directly (the whole kernel's
+// output requantization can hide an error in the sums), for both state
+// types, every memory up to 40 and every block size.
+func TestSVDFTimeDots(t *testing.T) {
+	t.Run("int16", func(t *testing.T) { testSVDFTimeDots[int16](t, -1<<15, 1<<15-1) })
+	t.Run("int8", func(t *testing.T) { testSVDFTimeDots[int8](t, -128, 127) })
+}
+
+func testSVDFTimeDots[T SVDFStateType](t *testing.T, lo, hi int) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for nMem := 1; nMem <= 40; nMem++ {
+		for nF := 1; nF <= svdfTimeBlock; nF++ {
+			w, s := make([]T, nF*nMem), make([]T, nF*nMem)
+			for i := range w {
+				w[i], s[i] = T(lo+rng.IntN(hi-lo+1)), T(lo+rng.IntN(hi-lo+1))
+				if nF == 3 { // extremes: the int32 sums wrap
+					w[i], s[i] = T(lo), T(lo)
+				}
+			}
+			var dots [svdfTimeBlock]int32
+			for i := range dots {
+				dots[i] = 0x5eed
+			}
+			svdfTimeDots(&dots, w, s, nMem)
+			for f := range svdfTimeBlock {
+				var want int32 = 0x5eed
+				if f < nF {
+					want = 0
+					for m := range nMem {
+						want += int32(w[f*nMem+m]) * int32(s[f*nMem+m])
+					}
+				}
+				if dots[f] != want {
+					t.Fatalf("memory %d, %d filters: dots[%d] = %d, want %d", nMem, nF, f, dots[f], want)
+				}
+			}
+		}
+	}
+}
+
+// TestSVDFInt8SmallValues runs the kernel where the output requantization
+// resolves single units of the accumulator (multiplier ~1, small weights
+// and states), so that an error anywhere in the sums shows.
+func TestSVDFInt8SmallValues(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for trial := range 60 {
+		rank := 1 + rng.IntN(3)
+		s := SVDFShape{Batches: 1 + rng.IntN(2), InputSize: 1 + rng.IntN(150), Filters: rank * (1 + rng.IntN(30)), Rank: rank, Memory: []int{8, 16, 32, 5, 1}[trial%5]}
+		p := &SVDFInt8Params[int16]{SVDFShape: s}
+		p.WeightsFeature = make([]int8, s.Filters*s.InputSize)
+		for i := range p.WeightsFeature {
+			p.WeightsFeature[i] = int8(rng.IntN(7) - 3)
+		}
+		p.WeightsTime = make([]int16, s.Filters*s.Memory)
+		for i := range p.WeightsTime {
+			p.WeightsTime[i] = int16(rng.IntN(7) - 3)
+		}
+		bias := make([]int32, s.Units())
+		for i := range bias {
+			bias[i] = rng.Int32N(41) - 20
+		}
+		inZp := rng.Int32N(11) - 5
+		p.Bias = bias
+		p.FeatureFold = FoldSVDFFeature(p.WeightsFeature, s.InputSize, inZp)
+		p.StateZeroPoint = rng.Int32N(7) - 3
+		p.OutputZeroPoint = rng.Int32N(21) - 10
+		p.FeatureMultiplier, p.FeatureShift = QuantizeMultiplier(0.3 + 0.6*rng.Float64())
+		p.OutputMultiplier, p.OutputShift = QuantizeMultiplier(0.3 + 0.6*rng.Float64())
+		if err := p.Check(); err != nil {
+			t.Fatal(err)
+		}
+		stateGot, stateWant := make([]int16, s.StateSize()), make([]int16, s.StateSize())
+		got, want := make([]int8, s.Batches*s.Units()), make([]int8, s.Batches*s.Units())
+		in := make([]int8, s.Batches*s.InputSize)
+		for step := range s.Memory + 2 {
+			for i := range in {
+				in[i] = int8(rng.IntN(9) - 4)
+			}
+			SVDFInt8(p, in, stateGot, got)
+			svdfReference(p, inZp, bias, in, stateWant, want)
+			if !slices.Equal(got, want) || !slices.Equal(stateGot, stateWant) {
+				t.Fatalf("trial %d %+v step %d: output %v, want %v", trial, s, step, got, want)
+			}
+		}
 	}
 }
