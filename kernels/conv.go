@@ -182,11 +182,11 @@ func (p *ConvFloatParams) Check() error {
 }
 
 // ConvFloatScratchSize returns the scratch bytes ConvFloat needs.
-func ConvFloatScratchSize(p *ConvFloatParams) int { return convFloatGenericScratch(p) }
+func ConvFloatScratchSize(p *ConvFloatParams) int { return convFloatTiledScratch(p) }
 
 // ConvFloat runs a float32 convolution. It does not allocate.
 func ConvFloat(p *ConvFloatParams, in, out []float32, scratch []byte) {
-	convFloatGeneric(p, in, out, scratch)
+	convFloatTiled(p, in, out, scratch)
 }
 
 // carve returns an n-element slice of T from the front of *buf, aligned
@@ -332,9 +332,9 @@ func (p *DepthwiseFloatParams) Check() error {
 }
 
 // DepthwiseFloatScratchSize returns the scratch bytes DepthwiseFloat needs.
-func DepthwiseFloatScratchSize(p *DepthwiseFloatParams) int { return carveSize[float32](p.OutC) }
+func DepthwiseFloatScratchSize(p *DepthwiseFloatParams) int { return depthwiseFloatTapsScratch(p) }
 
 // DepthwiseFloat runs a float32 depthwise convolution. It does not allocate.
 func DepthwiseFloat(p *DepthwiseFloatParams, in, out []float32, scratch []byte) {
-	depthwiseFloatGeneric(p, in, out, scratch)
+	depthwiseFloatTaps(p, in, out, scratch)
 }

@@ -55,10 +55,12 @@ func pack3(a, b, c int8) int64 { return int64(a) + int64(b)<<21 + int64(c)<<42 }
 const convTileBytes = 16 << 10
 
 // convInt8TileBytes bounds the lane-packed patches of one tile of the
-// generic int8 convolution. The tile is scratch in the arena, beside the
-// live tensors; the weights stream past it from L1 or L2 whatever its size,
-// so 2 KiB is as fast as 16 KiB once it holds a few triples to share each
-// weight load across (the per-tile overhead is amortised over 256 taps).
+// generic int8 convolution (at least one pixel triple, 24 bytes a tap).
+// The tile is scratch in the arena beside the layer's live tensors, so it
+// is kept small: every output channel's weights stream past it from L1 or
+// L2 whatever its size, and a tile of 256 taps or more amortises the
+// per-tile work (gathering, slicing each group's weights), so 2 KiB runs as
+// fast as 16 KiB did.
 const convInt8TileBytes = 2 << 10
 
 // convTileTriples returns how many pixel triples the int8 convolution packs
@@ -460,60 +462,69 @@ func dotFloat(x, w []float32) (s float32) {
 // and one multiply serves all three.
 //
 // A tile is also a run of output columns and a block of input channels (and
-// their DepthMul output channels each), sized by dwTilingFor so that its
-// scratch stays within dwTileBytes whatever the layer's width and depth.
-// For each filter row ky the three input rows the tap reads are packed into
-// a "window row" of only the columns and channels the tile needs: columns
-// outside the input, and rows above or below it, read the input zero point
-// (so the folded bias is right everywhere), and the columns are split into
-// StrideW phases (pixels r, r+s, r+2s, ... of phase r are contiguous).
-// Then, for every filter column kx, the inputs of the tile's output columns
-// are one contiguous span of the window row, and the tap is one pass over
-// the tile's accumulators. With depth multiplier 1 that pass is a flat
-// multiply-accumulate against the tap's weights, tiled to dwRepeat values
-// when a block has fewer channels so that the inner loops stay long; with
-// a larger multiplier each packed input value is multiplied by its
-// DepthMul weights in turn, so nothing is repeated. Windows whose lane sums
-// could outgrow 21 bits move them to int32 rows every chunk taps (see
-// dwNeedsSums).
+// their DepthMul output channels each), cut by dwTilingFor so that its
+// scratch stays within a fifth of the layer's input and output (see
+// dwScratchLimit) whatever the layer's width and depth. For each filter row
+// ky the three input rows the tap reads are packed into a "window row" of
+// only the columns and channels the tile needs: columns outside the input,
+// and rows above or below it, read the input zero point (so the folded bias
+// is right everywhere), and the columns are split into StrideW phases
+// (pixels r, r+s, r+2s, ... of phase r are contiguous). Then, for every
+// filter column kx, the inputs of the tile's output columns are one
+// contiguous span of the window row, and the tap is one pass over the
+// tile's accumulators. With depth multiplier 1 that pass is a flat
+// multiply-accumulate against the tap's weights, which blocks of fewer
+// than dwTileBelow channels tile to dwRepeat values so that the inner loops
+// stay long; a larger multiplier takes one input channel per block and
+// multiplies its packed values by each of the DepthMul weights in turn, so
+// that no input value is repeated. Windows whose lane sums could outgrow 21
+// bits move them to int32 rows every chunk taps (see dwNeedsSums).
+//
+// Narrow tiles cost time: a column tile repacks the window columns it
+// shares with its neighbours, a channel block makes each window column a
+// call of its own. So whole rows of all channels are taken when they fit,
+// then channel blocks down to dwMinBlock, then fewer columns.
 
-// dwTileBytes bounds the scratch of a depthwise tile: accumulators, window
-// row, tiled weights and, for large windows, int32 lane sums. A few KiB
-// stay in L1 cache and are as fast as whole rows.
-const dwTileBytes = 2 << 10
+// The scratch of a depthwise layer's tiles is at most a dwScratchShare-th
+// of its input and output bytes, within [dwScratchMin, dwScratchMax]: the
+// arena then holds the live tensors plus a fifth at most, and tiles of a
+// few KiB (in L1 cache) are as fast as whole rows.
+const (
+	dwScratchShare = 5
+	dwScratchMin   = 4 << 10
+	dwScratchMax   = 16 << 10
+)
 
-// dwTileMaxBytes bounds the scratch of the largest layers' tiles.
-const dwTileMaxBytes = 16 << 10
+// dwMinBlock is the fewest channels a channel block is cut down to before
+// tiles get narrower instead.
+const dwMinBlock = 32
 
-// dwTileShare is the share of a layer's input and output its tiles may
-// take, as 1/dwTileShare.
-const dwTileShare = 5
-
-// dwMinBlock is the fewest output channels a channel block is cut down to
-// before tiles get narrower instead: channel blocks cost little (the
-// weights are tiled), narrower tiles repack the window columns they share.
-const dwMinBlock = 16
-
-// dwRepeat is the length the weights of a tap are tiled to, in values,
-// for a channel block shorter than that (depth multiplier 1).
-const dwRepeat = 64
+// dwRepeat is the length, in values, that a tap's weights are tiled to in
+// blocks of fewer than dwTileBelow channels; larger blocks use the weights
+// in place and save the scratch.
+const (
+	dwRepeat    = 64
+	dwTileBelow = 32
+)
 
 // dwTiling is how a depthwise convolution is cut into tiles (three output
 // rows × cols output columns × inCh input channels).
 type dwTiling struct {
 	cols int  // output columns per tile
-	inCh int  // input channels per block (DepthMul times as many outputs; 1 if DepthMul > 1)
-	reps int  // pixels of weights in a tap's tiled weights; 1: used in place
+	inCh int  // input channels per block (1 if DepthMul > 1)
+	mult int  // outputs per input channel in a block (DepthMul, or fewer if DepthMul > 1)
+	reps int  // pixels of weights in a tap's tiled weights; 1 (or 0): used in place
 	sums bool // lane sums move to int32 rows on the way (dwNeedsSums)
 }
 
 // dwWindowCols is the number of input columns that cols output columns read.
 func dwWindowCols(g *ConvGeom, cols int) int { return (cols-1)*g.StrideW + (g.KW-1)*g.DilationW + 1 }
 
-// scratch returns the scratch bytes of tiling t for p.
+// scratch returns the scratch bytes of tiling t for p: accumulators and
+// window row, a column of zero points, tiled weights and lane sums.
 func (t dwTiling) scratch(p *DepthwiseInt8Params) int {
-	outs := t.cols * t.inCh * p.DepthMul
-	n := carveSize[int64](outs + dwWindowCols(&p.ConvGeom, t.cols)*t.inCh)
+	outs := t.cols * t.inCh * t.mult
+	n := carveSize[int64](outs+dwWindowCols(&p.ConvGeom, t.cols)*t.inCh) + t.inCh
 	if t.reps > 1 {
 		n += p.KH * p.KW * t.reps * t.inCh
 	}
@@ -523,28 +534,35 @@ func (t dwTiling) scratch(p *DepthwiseInt8Params) int {
 	return n
 }
 
-// dwTilingFor returns the tiling of p within its scratch limit.
+// dwTilingFor returns the tiling of p within dwScratchLimit.
 func dwTilingFor(p *DepthwiseInt8Params) dwTiling { return dwTilingWithin(p, dwScratchLimit(p)) }
 
-// dwScratchLimit returns the scratch bytes a tiling of p may use: a
-// dwTileShare-th of the layer's input and output, so that scratch never
-// dominates the memory live during the layer, within [dwTileBytes,
-// dwTileMaxBytes].
+// dwScratchLimit returns the scratch bytes the tiles of p may take. A
+// depth multiplier above 1 needs no dwScratchMin: it cuts its tiles into
+// blocks of fewer outputs at next to no cost.
 func dwScratchLimit(p *DepthwiseInt8Params) int {
-	return min(max((p.inSize()+p.outSize())/dwTileShare, dwTileBytes), dwTileMaxBytes)
+	limit := (p.inSize() + p.outSize()) / dwScratchShare
+	if p.DepthMul == 1 {
+		limit = max(limit, dwScratchMin)
+	}
+	return min(limit, dwScratchMax)
 }
 
 // dwTilingWithin returns a tiling of p whose scratch fits in limit (unless
-// one column of one channel does not): whole rows of all channels if they
-// fit, else channel blocks down to dwMinBlock outputs, then fewer columns,
-// then smaller blocks; sizes are then evened out, and the weights tiled
-// (depth multiplier 1) if there is room left.
+// one column of one output does not): whole rows of all channels if they
+// fit, else channel blocks down to dwMinBlock channels (with a depth
+// multiplier above 1: one input channel and fewer of its outputs), then
+// fewer columns, then smaller blocks. Sizes are then evened out, and the
+// weights of small blocks tiled if there is room left.
 func dwTilingWithin(p *DepthwiseInt8Params, limit int) dwTiling {
-	t := dwTiling{cols: p.OutW, inCh: p.InC, reps: 1, sums: dwNeedsSums(p)}
+	t := dwTiling{cols: p.OutW, inCh: p.InC, mult: p.DepthMul, reps: 1, sums: dwNeedsSums(p)}
 	if p.DepthMul > 1 {
 		t.inCh = 1 // see dwMacMul3
+		for t.scratch(p) > limit && t.mult > 1 {
+			t.mult = (t.mult + 1) / 2
+		}
 	}
-	for t.scratch(p) > limit && t.inCh > 1 && (t.inCh+1)/2*p.DepthMul >= dwMinBlock {
+	for t.scratch(p) > limit && (t.inCh+1)/2 >= dwMinBlock {
 		t.inCh = (t.inCh + 1) / 2
 	}
 	if t.scratch(p) > limit {
@@ -563,14 +581,18 @@ func dwTilingWithin(p *DepthwiseInt8Params, limit int) dwTiling {
 	for t.scratch(p) > limit && t.inCh > 1 {
 		t.inCh = (t.inCh + 1) / 2
 	}
-	// Even out the tiles and blocks: as many, none larger.
+	// As many tiles and blocks, none larger than the rest.
 	tiles := (p.OutW + t.cols - 1) / t.cols
 	t.cols = (p.OutW + tiles - 1) / tiles
 	blocks := (p.InC + t.inCh - 1) / t.inCh
 	t.inCh = (p.InC + blocks - 1) / blocks
-	if p.DepthMul == 1 {
-		for want := min(t.cols, (dwRepeat+t.inCh-1)/t.inCh); t.reps < want; {
-			if t.reps++; t.scratch(p) > limit {
+	blocks = (p.DepthMul + t.mult - 1) / t.mult
+	t.mult = (p.DepthMul + blocks - 1) / blocks
+	if p.DepthMul == 1 && t.inCh < dwTileBelow {
+		want := min(t.cols, (dwRepeat+t.inCh-1)/t.inCh)
+		for t.reps < want {
+			t.reps++
+			if t.scratch(p) > limit {
 				t.reps--
 				break
 			}
@@ -615,30 +637,39 @@ func depthwiseInt8Generic(p *DepthwiseInt8Params, in, out []int8, scratch []byte
 func depthwiseInt8Tiled(p *DepthwiseInt8Params, t dwTiling, in, out []int8, scratch []byte) {
 	g := &p.ConvGeom
 	m := p.DepthMul
+	if m > 1 {
+		t.inCh, t.reps = 1, 1 // see dwMacMul3
+	}
+	t.mult = min(max(t.mult, 1), m)
 	cc := p.OutC
 	taps := p.KH * p.KW
 	chunk := taps // every tap in one lane sum
 	if t.sums {
 		chunk = chunkOr(p.laneChunk)
 	}
-	accBuf := carve[int64](&scratch, t.cols*t.inCh*m+dwWindowCols(g, t.cols)*t.inCh)
-	accBuf, winBuf := accBuf[:t.cols*t.inCh*m], accBuf[t.cols*t.inCh*m:]
+	outs := t.cols * t.inCh * t.mult // accumulators of a tile
+	accBuf := carve[int64](&scratch, outs+dwWindowCols(g, t.cols)*t.inCh)
+	accBuf, winBuf := accBuf[:outs], accBuf[outs:]
+	zrow := carve[int8](&scratch, t.inCh) // a column of input zero points
 	var wtBuf []int8
 	if t.reps > 1 {
 		wtBuf = carve[int8](&scratch, taps*t.reps*t.inCh)
 	}
 	var sumBuf []int32
 	if t.sums {
-		sumBuf = carve[int32](&scratch, 3*t.cols*t.inCh*m)
+		sumBuf = carve[int32](&scratch, 3*outs)
 	}
 	z := int8(p.InZero)
+	dwFill(zrow, z)
 	in = in[:p.inSize()]
 	out = out[:p.Batches*p.OutH*p.OutW*cc]
 	rowLen := p.InW * p.InC
-	for ci := 0; ci < p.InC; ci += t.inCh {
+	padIx0, padLen, padN := 0, -1, 0 // window geometry padded last
+	// Blocks of channels, from output channel c0.
+	for c0 := 0; c0 < cc; {
+		ci := c0 / m
 		nci := min(t.inCh, p.InC-ci)
-		nco := nci * m
-		c0 := ci * m
+		nco := nci * min(t.mult, m-c0%m) // outputs of the block
 		// Tap k's weights for the block are w[k*ws : k*ws+wl]: in place, or
 		// tiled to wl values.
 		w, ws, wl := p.Weights[c0:], cc, nco
@@ -670,7 +701,12 @@ func depthwiseInt8Tiled(p *DepthwiseInt8Params, t dwTiling, in, out []int8, scra
 						sums = sumBuf[:3*len(acc)]
 						clear(sums)
 					}
-					dwPadWindow(win, ox*p.StrideW-p.PadW, nci, g, pack3(z, z, z))
+					if ix0 := ox*p.StrideW - p.PadW; ix0 != padIx0 || len(win) != padLen || nci != padN {
+						// Columns outside the input keep z from one tile to the
+						// next until the window's geometry changes.
+						dwPadWindow(win, ix0, nci, g, pack3(z, z, z))
+						padIx0, padLen, padN = ix0, len(win), nci
+					}
 					pending := 0 // taps summed in acc
 					for ky := range p.KH {
 						iy := oy*p.StrideH - p.PadH + ky*p.DilationH
@@ -682,7 +718,7 @@ func depthwiseInt8Tiled(p *DepthwiseInt8Params, t dwTiling, in, out []int8, scra
 						if rows > 2 {
 							x2 = dwInputRow(inB, iy+2*p.StrideH, rowLen, p.InH)
 						}
-						dwPackWindow(win, x0, x1, x2, ox*p.StrideW-p.PadW, ci, nci, g, z)
+						dwPackWindow(win, x0, x1, x2, zrow, ox*p.StrideW-p.PadW, ci, nci, g)
 						for kx := 0; kx < p.KW; {
 							group := 1
 							if p.KW-kx >= 3 {
@@ -703,12 +739,12 @@ func depthwiseInt8Tiled(p *DepthwiseInt8Params, t dwTiling, in, out []int8, scra
 								if m == 1 {
 									macLaneSpans3(acc, s0, s1, s2, w0, w1, w2)
 								} else {
-									dwMacMul3(acc, s0, s1, s2, w0, w1, w2, m)
+									dwMacMul3(acc, s0, s1, s2, w0, w1, w2, nco)
 								}
 							case m == 1:
 								macLaneSpans1(acc, s0, w0)
 							default:
-								dwMacMul1(acc, s0, w0, m)
+								dwMacMul1(acc, s0, w0, nco)
 							}
 							pending += group
 							kx += group
@@ -722,6 +758,7 @@ func depthwiseInt8Tiled(p *DepthwiseInt8Params, t dwTiling, in, out []int8, scra
 				}
 			}
 		}
+		c0 += nco
 	}
 }
 
@@ -829,6 +866,10 @@ func dwPhaseStart(wp, s, ph int) int {
 // input column ix0, split into s phases), its number of columns and the
 // range [lo, hi) of them that lie inside the input's inW columns.
 func dwInside(wc, ph, ix0, s, inW int) (cols, lo, hi int) {
+	if s == 1 {
+		lo = min(max(-ix0, 0), wc)
+		return wc, lo, min(max(inW-ix0, lo), wc)
+	}
 	cols = (wc - ph + s - 1) / s // phase columns u = ph + s·i
 	// Column i is inside when 0 <= ix0+ph+s·i < inW.
 	if a := -(ix0 + ph); a > 0 {
@@ -858,16 +899,16 @@ func dwPadWindow(dst []int64, ix0, n int, g *ConvGeom, v int64) {
 // dwPackWindow packs the columns of a tile's window row in dst (len(dst)/n
 // columns of n values) that lie inside the input: column u reads input
 // column ix0+u, channels ci..ci+n, of rows x0, x1 and x2 (InW×InC values
-// each, or nil for a row outside the input, which reads z). Columns are
-// split into StrideW phases.
-func dwPackWindow(dst []int64, x0, x1, x2 []int8, ix0, ci, n int, g *ConvGeom, z int8) {
+// each, or nil for a row outside the input, which reads zrow, n zero
+// points). Columns are split into StrideW phases.
+func dwPackWindow(dst []int64, x0, x1, x2, zrow []int8, ix0, ci, n int, g *ConvGeom) {
 	wc := len(dst) / n
 	s := g.StrideW
 	o := 0
 	for ph := range min(s, wc) {
 		cols, lo, hi := dwInside(wc, ph, ix0, s, g.InW)
 		if lo < hi {
-			dwPackCols(dst[o+lo*n:o+hi*n], x0, x1, x2, (ix0+ph+s*lo)*g.InC+ci, s*g.InC, n, z)
+			dwPackCols(dst[o+lo*n:o+hi*n], x0, x1, x2, zrow, (ix0+ph+s*lo)*g.InC+ci, s*g.InC, n)
 		}
 		o += cols * n
 	}
@@ -875,46 +916,71 @@ func dwPackWindow(dst []int64, x0, x1, x2 []int8, ix0, ci, n int, g *ConvGeom, z
 
 // dwPackCols packs len(d)/n columns of n values into the lanes of d:
 // column u reads values o+u·stride .. o+u·stride+n of rows x0, x1 and x2; a
-// nil row reads z.
-func dwPackCols(d []int64, x0, x1, x2 []int8, o, stride, n int, z int8) {
+// nil row reads zrow[:n].
+func dwPackCols(d []int64, x0, x1, x2, zrow []int8, o, stride, n int) {
+	if n == 1 && len(d) > 1 {
+		// One value a column (one input channel and a stride): a call a
+		// column would cost more than the packing.
+		var a, b, c []int8
+		var sa, sb, sc int
+		a, sa = dwStrided(x0, zrow, o, stride)
+		b, sb = dwStrided(x1, zrow, o, stride)
+		c, sc = dwStrided(x2, zrow, o, stride)
+		dwPackStrided(d, a, b, c, sa, sb, sc)
+		return
+	}
 	if x0 != nil && x1 != nil && x2 != nil {
 		if stride == n {
-			packLanes(d, x0[o:o+len(d)], x1[o:o+len(d)], x2[o:o+len(d)])
+			dwPackLanes(d, x0[o:o+len(d)], x1[o:o+len(d)], x2[o:o+len(d)])
 			return
 		}
 		for u := 0; u < len(d); u += n {
-			packLanes(d[u:u+n], x0[o:o+n], x1[o:o+n], x2[o:o+n])
+			dwPackLanes(d[u:u+n], x0[o:o+n], x1[o:o+n], x2[o:o+n])
 			o += stride
 		}
 		return
 	}
-	// Rows outside the input (the first and last row triples only): the
-	// lanes of nil rows are a constant, and the other rows are added.
-	var k int64
-	for i, x := range [3][]int8{x0, x1, x2} {
-		if x == nil {
-			k += int64(z) << (21 * i)
-		}
-	}
+	// Rows outside the input: the first and last row triples only.
+	z := zrow[:n]
 	for u := 0; u < len(d); u += n {
-		dd := d[u : u+n]
-		dwFill(dd, k)
-		for i, x := range [3][]int8{x0, x1, x2} {
-			if x != nil {
-				dwAddLane(dd, x[o:o+n], 21*uint(i))
-			}
+		a, b, c := z, z, z
+		if x0 != nil {
+			a = x0[o : o+n]
 		}
+		if x1 != nil {
+			b = x1[o : o+n]
+		}
+		if x2 != nil {
+			c = x2[o : o+n]
+		}
+		dwPackLanes(d[u:u+n], a, b, c)
 		o += stride
 	}
 }
 
-// dwAddLane adds the values of x, shifted left by shift, to d.
-func dwAddLane(d []int64, x []int8, shift uint) {
-	x = x[:len(d)]
-	for i, v := range x {
-		d[i] += int64(v) << (shift & 63)
+// dwStrided returns x from offset o and stride, or zrow and stride 0 if x
+// is nil.
+func dwStrided(x, zrow []int8, o, stride int) ([]int8, int) {
+	if x == nil {
+		return zrow, 0
+	}
+	return x[o:], stride
+}
+
+// dwPackStrided packs a[u·sa], b[u·sb] and c[u·sc] into the lanes of d[u].
+//
+//go:noinline
+func dwPackStrided(d []int64, a, b, c []int8, sa, sb, sc int) {
+	for u := range d {
+		d[u] = pack3(a[u*sa], b[u*sb], c[u*sc])
 	}
 }
+
+// dwPackLanes is packLanes kept out of line, so that its loop has the
+// registers to itself.
+//
+//go:noinline
+func dwPackLanes(d []int64, a, b, c []int8) { packLanes(d, a, b, c) }
 
 func dwFill[T any](s []T, v T) {
 	for i := range s {

@@ -180,7 +180,7 @@ func fcFloatGeneric(p *FullyConnectedFloatParams, in, out []float32) {
 		oa, ob := out[b*oc:(b+1)*oc], out[(b+1)*oc:(b+2)*oc]
 		c := 0
 		for ; c+2 <= oc; c += 2 {
-			a0, a1, b0, b1 := dotFloat2x2(xa, xb, w[c*k:(c+1)*k], w[(c+1)*k:(c+2)*k])
+			a0, a1, b0, b1 := dotFloat2x2w(xa, xb, w[c*k:(c+2)*k])
 			p.finish2(oa[c:c+2], a0, a1, c)
 			p.finish2(ob[c:c+2], b0, b1, c)
 		}

@@ -1,5 +1,7 @@
 package kernels
 
+import "math/bits"
+
 // Lane-packed weight rows: the generic int8 matrix-vector product.
 //
 // With a single input row (FULLY_CONNECTED with one batch, the feature
@@ -24,13 +26,21 @@ package kernels
 // (gemm.go), nothing is lane-packed.
 
 // laneRows is an int8 matrix [rows][k] packed three rows to an int64 lane
-// row, in tiles of laneTile lane rows.
+// row, in tiles of laneTile lane rows. On 32-bit CPUs, where a 64-bit
+// multiply takes several instructions and the packing gains nothing, it
+// keeps the int8 rows as they are (no copy) and multiplies them with the
+// plain int8 core.
 type laneRows struct {
-	w     []int64 // [tiles·laneTile][k]; rows past the matrix are 0
-	rows  int
-	k     int
-	chunk int // taps summed before the lanes are split (laneChunkFor)
+	w      []int64 // [tiles·laneTile][k]; rows past the matrix are 0
+	w8     []int8  // the matrix itself, on 32-bit CPUs (w is nil)
+	rows   int
+	k      int
+	chunk  int // taps summed before the lanes are split (laneChunkFor)
+	nTiles int
 }
+
+// lanes64 tells whether newLaneRows packs the weights: on 64-bit CPUs.
+const lanes64 = bits.UintSize == 64
 
 // laneTile is the number of lane rows (triples) the core multiplies at once;
 // a tile computes 3·laneTile matrix rows.
@@ -39,7 +49,12 @@ const laneTile = 4
 // newLaneRows packs the rows×k matrix w (row-major, len(w) >= rows·k).
 func newLaneRows(w []int8, rows, k int) *laneRows {
 	tiles := (rows + 3*laneTile - 1) / (3 * laneTile)
-	lr := &laneRows{w: make([]int64, tiles*laneTile*k), rows: rows, k: k, chunk: laneChunkFor(w[:rows*k])}
+	lr := &laneRows{rows: rows, k: k, chunk: laneChunkFor(w[:rows*k]), nTiles: tiles}
+	if !lanes64 {
+		lr.w8 = w[:rows*k]
+		return lr
+	}
+	lr.w = make([]int64, tiles*laneTile*k)
 	for r := range rows {
 		t, lane := r/3, uint(r%3)
 		d := lr.w[t*k : (t+1)*k]
@@ -54,7 +69,7 @@ func newLaneRows(w []int8, rows, k int) *laneRows {
 const tileRows = 3 * laneTile
 
 // tiles returns the number of tiles.
-func (lr *laneRows) tiles() int { return len(lr.w) / (laneTile * max(lr.k, 1)) }
+func (lr *laneRows) tiles() int { return lr.nTiles }
 
 // paddedRows returns the rows of all tiles, the length mulVec needs.
 func (lr *laneRows) paddedRows() int { return lr.tiles() * tileRows }
@@ -67,6 +82,10 @@ func (lr *laneRows) mulVec(dst []int32, x []int8, t0 int) {
 	k, chunk := lr.k, lr.chunk
 	x = x[:k]
 	nt := len(dst) / tileRows
+	if lr.w == nil {
+		lr.mulVecInt8(dst[:nt*tileRows], x, t0*tileRows)
+		return
+	}
 	tk := laneTile * k
 	w := lr.w[t0*tk : (t0+nt)*tk]
 	for t := range nt {
@@ -114,4 +133,21 @@ func dotLaneRows4(x []int8, w []int64, stride int) (s0, s1, s2, s3 int64) {
 		s3 += w3[i] * xv
 	}
 	return
+}
+
+// mulVecInt8 is mulVec on the int8 rows (32-bit CPUs), from row r0.
+func (lr *laneRows) mulVecInt8(dst []int32, x []int8, r0 int) {
+	k, w := lr.k, lr.w8
+	j := 0
+	for ; j+4 <= len(dst) && r0+j+4 <= lr.rows; j += 4 {
+		r := r0 + j
+		dst[j], dst[j+1], dst[j+2], dst[j+3] = dotRows4(x,
+			w[r*k:(r+1)*k], w[(r+1)*k:(r+2)*k], w[(r+2)*k:(r+3)*k], w[(r+3)*k:(r+4)*k])
+	}
+	for ; j < len(dst); j++ {
+		dst[j] = 0
+		if r := r0 + j; r < lr.rows {
+			dst[j] = dotRows1(x, w[r*k:(r+1)*k])
+		}
+	}
 }

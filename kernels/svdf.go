@@ -272,16 +272,22 @@ func svdfTimeDots[T SVDFStateType](dots *[svdfTimeBlock]int32, w, s []T, nMem in
 func timeDots16(dots *[svdfTimeBlock]int32, w, s []int16, nMem int) {
 	s = s[:len(w)]
 	nF := len(w) / nMem
-	if nMem%8 == 0 {
-		// Eight taps at a time (memories are usually multiples of eight),
-		// walking w and s so that the loads take constant offsets.
+	if nMem%8 == 0 && nF > 0 {
+		// Eight taps at a time (memories are usually multiples of eight).
+		// The slices were checked above: the loads walk them by pointer.
+		// (The pointers never step past the last group, which would point
+		// outside the slices.)
+		pw, ps := unsafe.Pointer(&w[0]), unsafe.Pointer(&s[0])
+		left := nF * nMem / 8
 		for f := range dots[:nF] {
 			var a, b int32
 			for range nMem / 8 {
-				ws, ss := w[:8], s[:8]
-				a += int32(ws[0])*int32(ss[0]) + int32(ws[1])*int32(ss[1]) + int32(ws[2])*int32(ss[2]) + int32(ws[3])*int32(ss[3])
-				b += int32(ws[4])*int32(ss[4]) + int32(ws[5])*int32(ss[5]) + int32(ws[6])*int32(ss[6]) + int32(ws[7])*int32(ss[7])
-				w, s = w[8:], s[8:]
+				x, y := (*[8]int16)(pw), (*[8]int16)(ps)
+				a += int32(x[0])*int32(y[0]) + int32(x[1])*int32(y[1]) + int32(x[2])*int32(y[2]) + int32(x[3])*int32(y[3])
+				b += int32(x[4])*int32(y[4]) + int32(x[5])*int32(y[5]) + int32(x[6])*int32(y[6]) + int32(x[7])*int32(y[7])
+				if left--; left > 0 {
+					pw, ps = unsafe.Add(pw, 16), unsafe.Add(ps, 16)
+				}
 			}
 			dots[f] = a + b
 		}
