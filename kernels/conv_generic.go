@@ -486,9 +486,11 @@ func dotFloat(x, w []float32) (s float32) {
 // then channel blocks down to dwMinBlock, then fewer columns.
 
 // The scratch of a depthwise layer's tiles is at most a dwScratchShare-th
-// of its input and output bytes, within [dwScratchMin, dwScratchMax]: the
-// arena then holds the live tensors plus a fifth at most, and tiles of a
-// few KiB (in L1 cache) are as fast as whole rows.
+// of its input and output bytes (so the layer needs its live tensors plus a
+// fifth at most), and at most dwScratchMax; tiles of a few KiB stay in L1
+// cache and are as fast as whole rows. Layers of depth multiplier 1 may
+// take dwScratchMin whatever their size: narrower tiles would slow them
+// down.
 const (
 	dwScratchShare = 5
 	dwScratchMin   = 4 << 10
