@@ -17,6 +17,11 @@ const (
 	UInt8   DType = 5
 	Int64   DType = 6
 	Bool    DType = 7
+	// Int4 is a storage type for constants: two's-complement 4-bit values,
+	// two to a byte, element 0 in the low nibble (as TFLite packs INT4).
+	// Weight-only models keep their weights in it; the runtime unpacks
+	// them at load. Activations cannot be int4.
+	Int4 DType = 8
 )
 
 // Activation is a fused activation function applied to an op's output.

@@ -21,7 +21,8 @@ const (
 // Decode would refuse.
 const maxList = 1 << 16
 
-// Size returns the size of one element in bytes, or 0 for an unknown type.
+// Size returns the size of one element in bytes, or 0 for an unknown type
+// and for Int4, whose elements are smaller than a byte (see Bits).
 func (d DType) Size() int {
 	switch d {
 	case Int8, UInt8, Bool:
@@ -34,6 +35,14 @@ func (d DType) Size() int {
 		return 8
 	}
 	return 0
+}
+
+// Bits returns the size of one element in bits, or 0 for an unknown type.
+func (d DType) Bits() int {
+	if d == Int4 {
+		return 4
+	}
+	return 8 * d.Size()
 }
 
 // String returns the lower-case name of the type, as in "int8", or
@@ -54,6 +63,8 @@ func (d DType) String() string {
 		return "int64"
 	case Bool:
 		return "bool"
+	case Int4:
+		return "int4"
 	}
 	return "DType(" + strconv.Itoa(int(d)) + ")"
 }
@@ -62,6 +73,8 @@ func (d DType) String() string {
 // Types without an integer range (float32, bool) only allow 0.
 func (d DType) zeroPointRange() (lo, hi int64) {
 	switch d {
+	case Int4:
+		return -8, 7
 	case Int8:
 		return math.MinInt8, math.MaxInt8
 	case UInt8:
@@ -92,12 +105,16 @@ func (t *Tensor) NumElements() int {
 // Bytes returns the size of the tensor's data in bytes, or -1 when
 // NumElements does or the type is unknown.
 func (t *Tensor) Bytes() int {
-	n := t.NumElements()
-	if n < 0 || t.Type.Size() == 0 {
+	n, bits := t.NumElements(), t.Type.Bits()
+	if n < 0 || bits == 0 {
 		return -1
 	}
-	return n * t.Type.Size()
+	return packedBytes(n, bits)
 }
+
+// packedBytes is the storage n elements of the given bit width take,
+// rounded up to whole bytes.
+func packedBytes(n, bits int) int { return (n*bits + 7) / 8 }
 
 // numElements multiplies out shape, refusing negative dimensions and
 // products above MaxTensorBytes bytes (elemSize 0 counts as 1 byte).
@@ -165,9 +182,12 @@ func (m *Model) Validate() error {
 }
 
 func (m *Model) validateTensor(t *Tensor) error {
-	size := t.Type.Size()
-	if size == 0 {
+	size, bits := t.Type.Size(), t.Type.Bits()
+	if bits == 0 {
 		return fmt.Errorf("unknown dtype %d", t.Type)
+	}
+	if t.Type == Int4 && (t.Buffer < 0 || t.Variable) {
+		return fmt.Errorf("int4 is a storage type for constants only, and this tensor has no constant data")
 	}
 	if len(t.Shape) > MaxRank {
 		return fmt.Errorf("rank %d exceeds MaxRank (%d)", len(t.Shape), MaxRank)
@@ -181,7 +201,7 @@ func (m *Model) validateTensor(t *Tensor) error {
 		if int(t.Buffer) >= len(m.Buffers) {
 			return fmt.Errorf("buffer %d out of range (model has %d buffers)", t.Buffer, len(m.Buffers))
 		}
-		if have, need := len(m.Buffers[t.Buffer]), n*size; have != need {
+		if have, need := len(m.Buffers[t.Buffer]), packedBytes(n, bits); have != need {
 			return fmt.Errorf("buffer %d holds %d bytes, shape %v of %v needs %d", t.Buffer, have, t.Shape, t.Type, need)
 		}
 	case t.Buffer != -1:

@@ -24,7 +24,7 @@ func isWeightLayer(m *format.Model, op *format.Operator) bool {
 // and opt.BiasCorrection, the float bias absorbs the mean output shift.
 func (q *constQuantizer) quantizeLayerWeights(i int, cal *Calibration, opt *Options) (LayerReport, error) {
 	op := &q.m.Operators[i]
-	lr := LayerReport{Operator: i, Op: op.Op, Bits: 8}
+	lr := LayerReport{Operator: i, Op: op.Op, Bits: opt.WeightBits}
 	wi := op.Inputs[1]
 	w, err := floatData(q.src, wi)
 	if err != nil {
@@ -32,12 +32,19 @@ func (q *constQuantizer) quantizeLayerWeights(i int, cal *Calibration, opt *Opti
 	}
 	shape := q.src.Tensors[wi].Shape
 	axis := weightAxis(op.Op, opt)
-	wq, ws, err := SymmetricWeights(w, shape, axis, 8)
+	wq, ws, err := SymmetricWeights(w, shape, axis, lr.Bits)
 	if err != nil {
 		return lr, fmt.Errorf("quantize: operator %d (%s): %w", i, op.Op, err)
 	}
+	dtype, data := format.Int8, int8Bytes(wq)
+	if lr.Bits == 4 {
+		if data, err = format.PackInt4(wq); err != nil {
+			return lr, fmt.Errorf("quantize: operator %d (%s): %w", i, op.Op, err)
+		}
+		dtype = format.Int4
+	}
 	nw := q.claim(op, 1)
-	setConst(q.m, nw, format.Int8, int8Bytes(wq), perChannel(ws, axis))
+	setConst(q.m, nw, dtype, data, perChannel(ws, axis))
 	deq := dequantizeWeights(wq, shape, axis, ws)
 	lr.Weights, lr.PerChannel, lr.WeightSQNR = nw, len(ws) > 1, sqnr(w, deq)
 	if !opt.BiasCorrection || cal == nil {
@@ -117,8 +124,8 @@ func quantizeDynamic(src *format.Model, cal *Calibration, opt Options) (*format.
 	return m, rep, nil
 }
 
-// quantizeWeightsOnly stores every weight layer's weights as int8 (per
-// channel) followed by a DEQUANTIZE operator, as TFLite writes weight-only
+// quantizeWeightsOnly stores every weight layer's weights as int8 or packed
+// int4 (per channel) followed by a DEQUANTIZE operator, as TFLite writes weight-only
 // quantized models: the file shrinks, the arithmetic stays float, and a
 // runtime that folds DEQUANTIZE of a constant at load runs it exactly as
 // the float model with slightly rounded weights.

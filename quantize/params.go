@@ -192,31 +192,3 @@ func quantizeValues(x []float32, a Affine, g Grid) []int32 {
 	}
 	return out
 }
-
-// PackInt4 packs values in [-8, 7] two to a byte, the first in the low
-// nibble, as TFLite stores INT4 tensors.
-func PackInt4(q []int8) []byte {
-	out := make([]byte, (len(q)+1)/2)
-	for i, v := range q {
-		n := byte(v) & 0x0f
-		if i%2 == 0 {
-			out[i/2] |= n
-		} else {
-			out[i/2] |= n << 4
-		}
-	}
-	return out
-}
-
-// UnpackInt4 reverses PackInt4 for n values.
-func UnpackInt4(b []byte, n int) []int8 {
-	out := make([]int8, n)
-	for i := range out {
-		v := b[i/2]
-		if i%2 == 1 {
-			v >>= 4
-		}
-		out[i] = int8(v<<4) >> 4
-	}
-	return out
-}

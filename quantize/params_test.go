@@ -85,17 +85,3 @@ func TestQuantizeBias(t *testing.T) {
 		t.Fatalf("q %v scales %v", q, s)
 	}
 }
-
-func TestPackInt4(t *testing.T) {
-	in := []int8{-8, 7, 0, -1, 3}
-	b := PackInt4(in)
-	if len(b) != 3 || b[0] != 0x78 {
-		t.Fatalf("packed %x", b)
-	}
-	out := UnpackInt4(b, len(in))
-	for i := range in {
-		if out[i] != in[i] {
-			t.Fatalf("round trip %v -> %v", in, out)
-		}
-	}
-}

@@ -48,6 +48,10 @@ type Options struct {
 	// static mode (the default there is one scale, as TFLite does).
 	// Dynamic and weight-only modes always use per-channel scales.
 	PerChannelFC bool
+	// WeightBits is the width of weight-only storage: 8 (default) or 4
+	// (format.Int4, two weights to a byte). Only ModeWeights takes 4: the
+	// integer and hybrid kernels read int8 weights.
+	WeightBits int
 	// Activations is format.Int8 (default) or format.Int16 (16x8 mode:
 	// int16 activations with zero point 0, int8 weights, int64 biases).
 	Activations format.DType
@@ -83,6 +87,9 @@ func (o *Options) defaults() {
 	}
 	if o.Percentile == 0 {
 		o.Percentile = 99.99
+	}
+	if o.WeightBits == 0 {
+		o.WeightBits = 8
 	}
 	if o.Activations == 0 {
 		o.Activations = format.Int8
@@ -139,6 +146,12 @@ func Quantize(m *format.Model, data Samples, opt Options) (*format.Model, *Repor
 	opt.defaults()
 	if opt.Activations != format.Int8 && opt.Activations != format.Int16 {
 		return nil, nil, fmt.Errorf("quantize: activations must be int8 or int16, not %s", opt.Activations)
+	}
+	switch {
+	case opt.WeightBits != 8 && opt.WeightBits != 4:
+		return nil, nil, fmt.Errorf("quantize: weight bits must be 8 or 4, not %d", opt.WeightBits)
+	case opt.WeightBits == 4 && opt.Mode != ModeWeights:
+		return nil, nil, fmt.Errorf("quantize: 4-bit weights need mode weights (the %s kernels read int8 weights)", opt.Mode)
 	}
 	if err := checkFloatModel(m); err != nil {
 		return nil, nil, err

@@ -157,6 +157,11 @@ func (ip *Interpreter) buildNodes() error {
 		for k, ti := range op.Inputs {
 			if ti >= 0 {
 				n.inputs[k] = ip.tensors[ti]
+				// int4 is packed storage no kernel reads directly: only
+				// DEQUANTIZE unpacks it (at load).
+				if ip.tensors[ti].Type == format.Int4 && op.Op != "DEQUANTIZE" {
+					return n.errorf("input tensor %d (%s) is int4, which only DEQUANTIZE reads", ti, ip.tensors[ti].Name)
+				}
 			}
 		}
 		n.outputs = make([]*Tensor, len(op.Outputs))

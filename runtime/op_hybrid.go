@@ -279,8 +279,8 @@ func prepareHybridDepthwise(n *node) (evalFunc, error) {
 	}, nil
 }
 
-// prepareConstDequantize folds a DEQUANTIZE whose input is a constant (int8
-// or int16, per-tensor or per-channel), as weight-only quantized models use
+// prepareConstDequantize folds a DEQUANTIZE whose input is a constant (int4,
+// int8 or int16, per-tensor or per-channel), as weight-only quantized models use
 // it: the float values are computed once, here at load, into memory of
 // their own, and the output becomes a constant, so the float operator that
 // reads it prepares (and packs) real weights and nothing runs at Invoke.
@@ -295,7 +295,7 @@ func prepareConstDequantize(n *node) (eval evalFunc, ok bool, err error) {
 	if err := n.checkType(out, format.Float32); err != nil {
 		return nil, true, err
 	}
-	if err := n.checkType(in, format.Int8, format.Int16); err != nil {
+	if err := n.checkType(in, format.Int4, format.Int8, format.Int16); err != nil {
 		return nil, true, err
 	}
 	if !sameShape(in.Shape, out.Shape) {
@@ -319,10 +319,14 @@ func prepareConstDequantize(n *node) (eval evalFunc, ok bool, err error) {
 	out.data = data
 	f := out.Float32()
 	q8, q16 := in.Int8(), in.Int16()
+	if in.Type == format.Int4 {
+		q8 = make([]int8, count) // unpacked only while dequantizing
+		format.UnpackInt4(q8, in.data)
+	}
 	for i := range f {
 		c := i / inner % channels
 		var q int32
-		if in.Type == format.Int8 {
+		if in.Type != format.Int16 {
 			q = int32(q8[i])
 		} else {
 			q = int32(q16[i])

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/edgeq/edgeq/format"
@@ -215,21 +216,7 @@ func TestHybridOpErrors(t *testing.T) {
 	}
 }
 
-// withConstDequantize makes DEQUANTIZE fold constant inputs, as the one-line
-// dispatch in prepareDequantize does, for the duration of a test.
-func withConstDequantize(t *testing.T) {
-	orig := registry["DEQUANTIZE"]
-	registry["DEQUANTIZE"] = func(n *node) (evalFunc, error) {
-		if eval, ok, err := prepareConstDequantize(n); ok {
-			return eval, err
-		}
-		return orig(n)
-	}
-	t.Cleanup(func() { registry["DEQUANTIZE"] = orig })
-}
-
 func TestConstDequantize(t *testing.T) {
-	withConstDequantize(t)
 	w := []int8{10, -20, 30, 127, 0, -127}
 	scales := []float32{0.01, 0.02}
 	m := hybridModel(1, 3, 2, w, scales, []float32{0.5, -0.25}, true)
@@ -266,6 +253,37 @@ func TestConstDequantize(t *testing.T) {
 	m.Tensors[1].Quant.Axis = 1
 	if _, err := LoadModel(m); err == nil {
 		t.Fatal("scales along the wrong axis accepted")
+	}
+}
+
+// TestConstDequantizeInt4 checks packed int4 weights: element 0 in the low
+// nibble, sign-extended, scaled per output channel.
+func TestConstDequantizeInt4(t *testing.T) {
+	m := hybridModel(1, 3, 2, make([]int8, 6), []float32{0.5, 0.25}, []float32{0, 0}, true)
+	m.Tensors[1].Type = format.Int4
+	// Weights [[1, -2, 3], [7, 0, -8]]: nibbles 1, e, 3, 7, 0, 8.
+	m.Buffers[1] = []byte{0xe1, 0x73, 0x80}
+	ip, err := LoadModel(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float32{0.5, -1, 1.5, 1.75, 0, -2}
+	if got := ip.Tensor(4).Float32(); !slices.Equal(got, want) {
+		t.Fatalf("int4 weights dequantized to %v, want %v", got, want)
+	}
+	copy(ip.Input(0).Float32(), []float32{1, 2, 3})
+	if err := ip.Invoke(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ip.Output(0).Float32(), []float32{0.5 - 2 + 4.5, 0}; !slices.Equal(got, want) {
+		t.Errorf("output %v, want %v", got, want)
+	}
+	// Any other op reading int4 directly is refused, naming the tensor.
+	m = hybridModel(1, 3, 2, make([]int8, 6), []float32{0.5, 0.25}, []float32{0, 0}, false)
+	m.Tensors[1].Type = format.Int4
+	m.Buffers[1] = []byte{0xe1, 0x73, 0x80}
+	if _, err := LoadModel(m); err == nil || !strings.Contains(err.Error(), "int4, which only DEQUANTIZE reads") {
+		t.Errorf("FULLY_CONNECTED on int4 weights: err %v", err)
 	}
 }
 

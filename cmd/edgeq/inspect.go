@@ -170,10 +170,7 @@ func describeModel(m *format.Model) inspectResult {
 }
 
 func describeTensor(index int, t *format.Tensor) inspectTensor {
-	bytes := int64(t.Type.Size())
-	for _, d := range t.Shape {
-		bytes *= int64(d)
-	}
+	bytes := int64(t.Bytes()) // the model is validated: never -1
 	kind := "activation"
 	switch {
 	case t.Variable:

@@ -47,8 +47,11 @@ QUANTIZE and DEQUANTIZE operators instead.
 FULLY_CONNECTED to int8; activations stay float and the runtime's hybrid
 kernels quantize each input at run time, as TFLite's dynamic-range models.
 --mode weights stores those weights as int8 (per channel) followed by a
-DEQUANTIZE operator: the model shrinks and computes in float. Neither
-needs --calib (with it, --bias-correction adjusts the float biases).
+DEQUANTIZE operator: the model shrinks and computes in float; the runtime
+dequantizes them once, at load. --weight-bits 4 stores them as packed int4
+instead (values -7..7, two to a byte; about half the size of int8, and
+less accurate). Neither dynamic nor weights needs --calib (with it,
+--bias-correction adjusts the float biases).
 
 DATA is an .npy array of samples stacked on axis 0, idx:PATH (an IDX file
 such as Fashion-MNIST's, gzipped or not), or a folder of .npy, raw float32
@@ -118,6 +121,7 @@ func runQuantize(cmd *command, args []string, stdout, stderr io.Writer) error {
 	perTensor := fs.Bool("per-tensor", false, "one scale per CONV_2D/DEPTHWISE_CONV_2D weight tensor instead of one per output channel")
 	perChannelFC := fs.Bool("per-channel-fc", false, "one scale per FULLY_CONNECTED output channel")
 	activations := fs.String("activations", "int8", "activation `type`: int8, or int16 for 16x8 mode")
+	weightBits := fs.Int("weight-bits", 8, "weight-only storage `bits`: 8, or 4 (packed int4, --mode weights only)")
 	biasCorr := fs.Bool("bias-correction", true, "fold the mean output shift of weight rounding into the biases")
 	floatIO := fs.Bool("float-io", false, "keep float32 graph inputs and outputs (adds QUANTIZE/DEQUANTIZE)")
 	autoN := fs.Int("auto-n", 200, "samples method auto measures each candidate on")
@@ -139,6 +143,7 @@ func runQuantize(cmd *command, args []string, stdout, stderr io.Writer) error {
 	opt := quantize.Options{
 		Percentile: *percentile, PerTensor: *perTensor, PerChannelFC: *perChannelFC,
 		BiasCorrection: *biasCorr, FloatIO: *floatIO, AutoSamples: *autoN,
+		WeightBits: *weightBits,
 	}
 	if opt.Mode, err = quantize.ParseMode(*mode); err != nil {
 		return &usageError{err}
@@ -153,6 +158,12 @@ func runQuantize(cmd *command, args []string, stdout, stderr io.Writer) error {
 		opt.Activations = format.Int16
 	default:
 		return usageErrorf("--activations must be int8 or int16, not %q", *activations)
+	}
+	if *weightBits != 8 && *weightBits != 4 {
+		return usageErrorf("--weight-bits must be 8 or 4, not %d", *weightBits)
+	}
+	if *weightBits == 4 && opt.Mode != quantize.ModeWeights {
+		return usageErrorf("--weight-bits 4 needs --mode weights (the integer and hybrid kernels read int8 weights)")
 	}
 	if *percentile <= 0 || *percentile > 100 {
 		return usageErrorf("--percentile must be in (0, 100]")

@@ -123,6 +123,7 @@ func TestQuantizeModes(t *testing.T) {
 	for _, args := range [][]string{
 		{"--mode", "dynamic"},
 		{"--mode", "weights"},
+		{"--mode", "weights", "--weight-bits", "4"},
 		{"--calib", fashionFile(t, "train-images-idx3-ubyte.gz"), "--calib-n", "50", "--method", "percentile", "--percentile", "99.9", "--float-io", "--per-channel-fc", "--bias-correction=false"},
 	} {
 		q := filepath.Join(dir, "q.eqm")
@@ -137,8 +138,16 @@ func TestQuantizeModes(t *testing.T) {
 		if m.Tensors[m.Inputs[0]].Type != format.Float32 {
 			t.Errorf("%v: input is %s, want float32", args, m.Tensors[m.Inputs[0]].Type)
 		}
-		if args[1] == "weights" {
-			continue // runs once the runtime folds DEQUANTIZE of constants
+		if len(args) == 4 && args[3] == "4" {
+			int4 := 0
+			for _, t := range m.Tensors {
+				if t.Type == format.Int4 {
+					int4++
+				}
+			}
+			if int4 != 3 {
+				t.Errorf("%v: %d int4 tensors, want the 3 weight tensors", args, int4)
+			}
 		}
 		out, _ = mustSucceed(t, "eval", q, "--inputs", test, "--n", "50", "--ref", float, "--json")
 		var er struct{ Agreement float64 }
@@ -213,6 +222,8 @@ func TestQuantizeUsage(t *testing.T) {
 		{[]string{"quantize", float, "-o", out, "--calib", "x.npy", "--method", "kl"}, 2, "bad method"},
 		{[]string{"quantize", float, "-o", out, "--calib", "x.npy", "--activations", "int4"}, 2, "int8 or int16"},
 		{[]string{"quantize", float, "-o", out, "--calib", "x.npy", "--scale", "1/0"}, 2, "fraction"},
+		{[]string{"quantize", float, "-o", out, "--mode", "weights", "--weight-bits", "2"}, 2, "8 or 4"},
+		{[]string{"quantize", float, "-o", out, "--mode", "dynamic", "--weight-bits", "4"}, 2, "needs --mode weights"},
 		{[]string{"quantize", float, "-o", out, "--calib", "/nonexistent.npy"}, 1, "no such file"},
 		{[]string{"quantize", "/nonexistent.eqm", "-o", out, "--mode", "dynamic"}, 1, "no such file"},
 		{[]string{"eval", float}, 2, "missing --inputs"},
