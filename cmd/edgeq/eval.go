@@ -27,8 +27,8 @@ where the SQNR drops is the one that loses the accuracy.
 Float inputs are quantized automatically when the model's input is int8 or
 int16, and outputs are dequantized. --inputs is an .npy array (samples on
 axis 0), idx:PATH (e.g. Fashion-MNIST's test images) or a folder, read as
-quantize --calib reads it; --labels is an .npy of any integer dtype or an
-IDX label file. --n bounds the samples.
+quantize --calib reads it; --labels is an .npy of any integer dtype ([N],
+or [N, C] one-hot rows) or an IDX label file. --n bounds the samples.
 
 --json prints {"samples", "top1", "agreement", "sqnr_db", "ref_top1",
 "latency_p50_ns", "layers": [...]}; fractions are in [0, 1].`,
@@ -52,7 +52,7 @@ type evalResult struct {
 func runEval(cmd *command, args []string, stdout, stderr io.Writer) error {
 	fs := cmd.flagSet()
 	inputs := fs.String("inputs", "", "samples: .npy, idx:PATH or a folder")
-	labels := fs.String("labels", "", "class labels: .npy (any integer dtype) or idx:PATH")
+	labels := fs.String("labels", "", "class labels: .npy (any integer dtype, or one-hot rows) or idx:PATH")
 	ref := fs.String("ref", "", "reference (float) `model` to compare with")
 	layers := fs.Bool("layers", false, "with --ref: per-layer SQNR table")
 	n := fs.Int("n", 0, "use at most `n` samples (0: all)")

@@ -276,11 +276,12 @@ func loadDir(dir string, opt Options) (*Set, error) {
 
 // LoadLabels reads integer class labels: idx:PATH (or an MNIST-style file
 // name) or an .npy array of any integer dtype (or integral floats), one
-// label per sample; a trailing dimension of 1 is allowed.
+// label per sample; a trailing dimension of 1 is allowed, and an [N, C]
+// array of one-hot rows gives each row's hot class.
 func LoadLabels(spec string, limit int) ([]int, error) {
 	path, isIDX := idxPath(spec)
 	var get func(int) float64
-	var n int
+	var shape []int
 	if isIDX {
 		f, err := os.Open(path)
 		if err != nil {
@@ -291,28 +292,37 @@ func LoadLabels(spec string, limit int) ([]int, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		if len(x.Dims) != 1 && !(len(x.Dims) == 2 && x.Dims[1] == 1) {
-			return nil, fmt.Errorf("dataset: %s: labels have shape %v, want [N]", path, x.Dims)
-		}
-		get, n = x.Value, x.Dims[0]
+		get, shape = x.Value, x.Dims
 	} else {
-		dtype, shape, data, err := readNPY(path)
+		dtype, s, data, err := readNPY(path)
 		if err != nil {
 			return nil, err
-		}
-		if len(shape) != 1 && !(len(shape) == 2 && shape[1] == 1) {
-			return nil, fmt.Errorf("dataset: %s: labels have shape %v, want [N]", path, shape)
 		}
 		if get, _, err = numbers(dtype, data); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		n = shape[0]
+		shape = s
+	}
+	if len(shape) != 1 && len(shape) != 2 {
+		return nil, fmt.Errorf("dataset: %s: labels have shape %v, want [N] or [N, C] one-hot", path, shape)
+	}
+	n, width := shape[0], 1
+	if len(shape) == 2 {
+		width = shape[1]
 	}
 	if limit > 0 && n > limit {
 		n = limit
 	}
 	labels := make([]int, n)
 	for i := range labels {
+		if width > 1 {
+			hot, err := oneHot(get, i, width)
+			if err != nil {
+				return nil, fmt.Errorf("dataset: %s: label row %d %w", path, i, err)
+			}
+			labels[i] = hot
+			continue
+		}
 		v := get(i)
 		if v != math.Trunc(v) || math.Abs(v) > 1<<31 {
 			return nil, fmt.Errorf("dataset: %s: label %d is %v, not an integer", path, i, v)
@@ -320,6 +330,27 @@ func LoadLabels(spec string, limit int) ([]int, error) {
 		labels[i] = int(v)
 	}
 	return labels, nil
+}
+
+// oneHot returns the column of row i holding the row's single 1 among 0s.
+func oneHot(get func(int) float64, i, width int) (int, error) {
+	hot := -1
+	for c := range width {
+		switch get(i*width + c) {
+		case 0:
+		case 1:
+			if hot >= 0 {
+				return 0, fmt.Errorf("has two 1s (columns %d and %d), not one-hot", hot, c)
+			}
+			hot = c
+		default:
+			return 0, fmt.Errorf("holds %v, not one-hot (0s and a single 1)", get(i*width+c))
+		}
+	}
+	if hot < 0 {
+		return 0, fmt.Errorf("has no 1, not one-hot")
+	}
+	return hot, nil
 }
 
 // WriteNPY writes the set as one float32 .npy array of shape [N, Shape...].

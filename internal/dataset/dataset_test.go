@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -145,8 +146,21 @@ func TestNPY(t *testing.T) {
 		t.Fatalf("fractional label: %v", err)
 	}
 	writeFile(t, filepath.Join(dir, "y2.npy"), npyBytes(t, "int8", []int{1, 2}, []byte{1, 2}))
-	if _, err := LoadLabels(filepath.Join(dir, "y2.npy"), 0); err == nil {
-		t.Fatal("2-D labels accepted")
+	if _, err := LoadLabels(filepath.Join(dir, "y2.npy"), 0); err == nil || !strings.Contains(err.Error(), "not one-hot") {
+		t.Fatalf("2-D labels that are not one-hot: %v", err)
+	}
+	writeFile(t, filepath.Join(dir, "y3.npy"), npyBytes(t, "int8", []int{2, 2, 1}, []byte{1, 2, 3, 4}))
+	if _, err := LoadLabels(filepath.Join(dir, "y3.npy"), 0); err == nil || !strings.Contains(err.Error(), "want [N]") {
+		t.Fatalf("3-D labels: %v", err)
+	}
+	// One-hot rows, as Keras's to_categorical writes them.
+	writeFile(t, filepath.Join(dir, "yh.npy"), npyBytes(t, "float32", []int{3, 3}, f32bytes(0, 0, 1, 1, 0, 0, 0, 1, 0)))
+	if labels, err := LoadLabels(filepath.Join(dir, "yh.npy"), 0); err != nil || !slices.Equal(labels, []int{2, 0, 1}) {
+		t.Fatalf("one-hot labels: %v %v", labels, err)
+	}
+	writeFile(t, filepath.Join(dir, "yh2.npy"), npyBytes(t, "uint8", []int{1, 3}, []byte{1, 0, 1}))
+	if _, err := LoadLabels(filepath.Join(dir, "yh2.npy"), 0); err == nil || !strings.Contains(err.Error(), "two 1s") {
+		t.Fatalf("two hot columns: %v", err)
 	}
 }
 
