@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/edgeq/edgeq/format"
@@ -176,8 +177,8 @@ func loadSamples(spec string, m *format.Model, limit int, data dataFlags) (*data
 		return nil, nil, fmt.Errorf("the model has %d inputs; the command line feeds models with one input", len(m.Inputs))
 	}
 	in := &m.Tensors[m.Inputs[0]]
-	opt := dataset.Options{Limit: limit, Scale: float64(data.scale), Mean: float64(data.mean)}
-	if opt.Scale == 0 {
+	opt := dataset.Options{Limit: limit, Scale: data.scale, Mean: data.mean}
+	if slices.Contains(opt.Scale, 0) {
 		return nil, nil, usageErrorf("--scale must not be 0")
 	}
 	if len(in.Shape) == 4 {

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -56,45 +57,64 @@ less accurate). Neither dynamic nor weights needs --calib (with it,
 DATA is an .npy array of samples stacked on axis 0, idx:PATH (an IDX file
 such as Fashion-MNIST's, gzipped or not), or a folder of .npy, raw float32
 .bin, PNG or JPEG files. Integer data (images, IDX pixels, integer .npy)
-becomes (v − mean)·scale, by default v/255; images are resized to the
+becomes (v − mean)·scale, by default v/255; --mean and --scale take one
+value or one per channel (RGB images: 3, comma-separated, e.g. --mean
+123.7,116.3,103.5 --scale 1/58.4,1/57.1,1/57.4); images are resized to the
 model's input. --calib-n bounds the samples used (default 500).
 
 A TFLite model is accepted as input too. Progress goes to stderr.`,
 	run: runQuantize,
 }
 
-// ratioFlag is a float flag that also takes a fraction such as 1/255.
-type ratioFlag float64
+// ratiosFlag is a comma-separated list of numbers, each of which may also
+// be a fraction such as 1/255: one value, or one per channel.
+type ratiosFlag []float64
 
-func (r *ratioFlag) String() string { return strconv.FormatFloat(float64(*r), 'g', -1, 64) }
-
-func (r *ratioFlag) Set(s string) error {
-	num, den, isFrac := strings.Cut(s, "/")
-	a, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-	if err != nil {
-		return fmt.Errorf("not a number: %q", s)
+func (r *ratiosFlag) String() string {
+	if r == nil {
+		return ""
 	}
-	if isFrac {
-		b, err := strconv.ParseFloat(strings.TrimSpace(den), 64)
-		if err != nil || b == 0 {
-			return fmt.Errorf("not a fraction: %q", s)
+	parts := make([]string, len(*r))
+	for i, v := range *r {
+		parts[i] = strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (r *ratiosFlag) Set(s string) error {
+	var vals []float64
+	for _, item := range strings.Split(s, ",") {
+		num, den, isFrac := strings.Cut(item, "/")
+		a, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+		if err != nil {
+			return fmt.Errorf("not a number: %q", item)
 		}
-		a /= b
+		if isFrac {
+			b, err := strconv.ParseFloat(strings.TrimSpace(den), 64)
+			if err != nil || b == 0 {
+				return fmt.Errorf("not a fraction: %q", item)
+			}
+			a /= b
+		}
+		if math.IsNaN(a) || math.IsInf(a, 0) {
+			return fmt.Errorf("not a finite number: %q", item)
+		}
+		vals = append(vals, a)
 	}
-	*r = ratioFlag(a)
+	*r = vals
 	return nil
 }
 
 // dataFlags are the flags that say how to read samples.
 type dataFlags struct {
-	scale ratioFlag
-	mean  ratioFlag
+	scale ratiosFlag
+	mean  ratiosFlag
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
-	d.scale = ratioFlag(1.0 / 255)
-	fs.Var(&d.scale, "scale", "integer data (images, IDX, integer .npy) becomes (v − mean)·`scale`; a fraction such as 1/255 is fine")
-	fs.Var(&d.mean, "mean", "the `mean` subtracted from integer data before scaling")
+	d.scale = ratiosFlag{1.0 / 255}
+	fs.Var(&d.scale, "scale", "integer data (images, IDX, integer .npy) becomes (v − mean)·`scale`: one value or one per channel (comma-separated); fractions such as 1/255 are fine")
+	fs.Var(&d.mean, "mean", "the `mean` subtracted from integer data before scaling: one value or one per channel, e.g. 123.7,116.3,103.5")
 }
 
 // quantizeResult is quantize's --json output.

@@ -222,6 +222,8 @@ func TestQuantizeUsage(t *testing.T) {
 		{[]string{"quantize", float, "-o", out, "--calib", "x.npy", "--method", "kl"}, 2, "bad method"},
 		{[]string{"quantize", float, "-o", out, "--calib", "x.npy", "--activations", "int4"}, 2, "int8 or int16"},
 		{[]string{"quantize", float, "-o", out, "--calib", "x.npy", "--scale", "1/0"}, 2, "fraction"},
+		{[]string{"quantize", float, "-o", out, "--calib", "x.npy", "--scale", "1/255,1/0"}, 2, "fraction"},
+		{[]string{"eval", float, "--inputs", "idx:" + fashionMNISTDir + "/t10k-images-idx3-ubyte.gz", "--mean", "1,2"}, 1, "2 mean values for data with 28 channels"},
 		{[]string{"quantize", float, "-o", out, "--mode", "weights", "--weight-bits", "2"}, 2, "8 or 4"},
 		{[]string{"quantize", float, "-o", out, "--mode", "dynamic", "--weight-bits", "4"}, 2, "needs --mode weights"},
 		{[]string{"quantize", float, "-o", out, "--calib", "/nonexistent.npy"}, 1, "no such file"},

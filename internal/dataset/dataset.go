@@ -52,19 +52,67 @@ func (s *Set) Slice(from, to int) *Set {
 
 // Options controls how a source becomes samples.
 type Options struct {
-	Limit    int     // read at most this many samples (0: all)
-	Scale    float64 // integer data becomes (v − Mean)·Scale; 0 means 1/255
-	Mean     float64 //
-	Channels int     // images: 1 (grayscale) or 3 (RGB); 0 keeps what the file has
-	Height   int     // images: resize to Height × Width when both are set
-	Width    int     //
+	Limit int // read at most this many samples (0: all)
+	// Integer data becomes (v − Mean)·Scale. Each holds one value for
+	// every element or one per channel (the last dimension, e.g. R, G, B);
+	// no Scale means 1/255, no Mean 0.
+	Scale    []float64
+	Mean     []float64
+	Channels int // images: 1 (grayscale) or 3 (RGB); 0 keeps what the file has
+	Height   int // images: resize to Height × Width when both are set
+	Width    int //
 }
 
-func (o *Options) scale() float64 {
-	if o.Scale == 0 {
-		return 1.0 / 255
+// normalizer returns the preprocessing of integer data whose last
+// dimension is channels: element i becomes (v − mean)·scale of its channel.
+func (o *Options) normalizer(channels int) (func(v float64, i int) float64, error) {
+	scale, mean := o.Scale, o.Mean
+	if len(scale) == 0 {
+		scale = []float64{1.0 / 255}
 	}
-	return o.Scale
+	if len(mean) == 0 {
+		mean = []float64{0}
+	}
+	for _, l := range []struct {
+		name string
+		n    int
+	}{{"scale", len(scale)}, {"mean", len(mean)}} {
+		if l.n != 1 && l.n != channels {
+			return nil, fmt.Errorf("dataset: %d %s values for data with %d channels (last dimension); give 1 or %d", l.n, l.name, channels, channels)
+		}
+	}
+	return func(v float64, i int) float64 {
+		c := i % channels
+		return (v - mean[min(c, len(mean)-1)]) * scale[min(c, len(scale)-1)]
+	}, nil
+}
+
+// fill sets s.Data from get: integer data normalized, float data as is.
+func (o *Options) fill(s *Set, isInt bool, get func(int) float64) error {
+	if isInt {
+		return o.normalize(s.Data, s.Shape, get)
+	}
+	for i := range s.Data {
+		s.Data[i] = float32(get(i))
+	}
+	return nil
+}
+
+// normalize applies o's preprocessing to n integer values read by get into
+// dst; shape is one sample's (its last dimension is the channels).
+func (o *Options) normalize(dst []float32, shape []int, get func(int) float64) error {
+	channels := 1
+	if len(shape) > 0 {
+		channels = max(shape[len(shape)-1], 1)
+	}
+	f, err := o.normalizer(channels)
+	if err != nil {
+		return err
+	}
+	for i := range dst {
+		dst[i] = float32(f(get(i), i))
+	}
+	return nil
 }
 
 // Load reads a sample set from spec (see the package documentation).
@@ -119,12 +167,8 @@ func loadIDX(path string, opt Options) (*Set, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	s := &Set{Shape: slices.Clone(x.Dims[1:]), Data: make([]float32, x.Len())}
-	scale, mean := 1.0, 0.0
-	if x.Int {
-		scale, mean = opt.scale(), opt.Mean
-	}
-	for i := range s.Data {
-		s.Data[i] = float32((x.Value(i) - mean) * scale)
+	if err := opt.fill(s, x.Int, x.Value); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return s, nil
 }
@@ -149,12 +193,8 @@ func loadNPY(path string, opt Options) (*Set, error) {
 	}
 	per := s.SampleLen()
 	s.Data = make([]float32, n*per)
-	scale, mean := 1.0, 0.0
-	if isInt {
-		scale, mean = opt.scale(), opt.Mean
-	}
-	for i := range s.Data {
-		s.Data[i] = float32((vals(i) - mean) * scale)
+	if err := opt.fill(s, isInt, vals); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return s, nil
 }

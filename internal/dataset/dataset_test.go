@@ -50,7 +50,7 @@ func TestIDX(t *testing.T) {
 			t.Fatalf("%s: %+v", spec, s)
 		}
 	}
-	s, err := Load("idx:"+filepath.Join(dir, "plain.idx"), Options{Limit: 1, Scale: 2, Mean: 1})
+	s, err := Load("idx:"+filepath.Join(dir, "plain.idx"), Options{Limit: 1, Scale: []float64{2}, Mean: []float64{1}})
 	if err != nil || s.Len() != 1 || s.Data[1] != 508 {
 		t.Fatalf("limit/scale: %+v %v", s, err)
 	}
@@ -201,9 +201,20 @@ func TestImages(t *testing.T) {
 	if px := s.Sample(0)[3:6]; math.Abs(float64(px[0])-60.0/255) > 1e-6 || px[2] != 1 {
 		t.Fatalf("pixel (1,0) = %v", px)
 	}
-	s, err = Load(dir, Options{Channels: 1, Height: 1, Width: 2, Scale: 1, Mean: 100})
+	s, err = Load(dir, Options{Channels: 1, Height: 1, Width: 2, Scale: []float64{1}, Mean: []float64{100}})
 	if err != nil || s.Len() != 2 || s.SampleLen() != 2 {
 		t.Fatalf("gray resized: %+v %v", s, err)
+	}
+	// Per-channel (R, G, B) mean and scale: pixel (1, 0) is (60, 100, 255).
+	s, err = Load(dir, Options{Mean: []float64{50, 100, 155}, Scale: []float64{0.5, 1, 0.25}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if px := s.Sample(0)[3:6]; math.Abs(float64(px[0])-5) > 1e-4 || px[1] != 0 || math.Abs(float64(px[2])-25) > 1e-4 {
+		t.Fatalf("per-channel pixel (1,0) = %v, want [5 0 25]", px)
+	}
+	if _, err := Load(dir, Options{Channels: 1, Mean: []float64{1, 2, 3}}); err == nil || !strings.Contains(err.Error(), "3 mean values for data with 1 channels") {
+		t.Fatalf("3 means for gray images: %v", err)
 	}
 	writeFile(t, filepath.Join(dir, "2.png"), []byte("not a png"))
 	if _, err := Load(dir, Options{}); err == nil {

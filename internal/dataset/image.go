@@ -70,9 +70,8 @@ func loadImage(path string, opt Options) (*decoded, error) {
 		h, w = opt.Height, opt.Width
 	}
 	out := &decoded{shape: []int{h, w, ch}, data: make([]float32, len(px))}
-	scale := opt.scale()
-	for i, v := range px {
-		out.data[i] = float32((v - opt.Mean) * scale)
+	if err := opt.normalize(out.data, out.shape, func(i int) float64 { return px[i] }); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return out, nil
 }
