@@ -20,8 +20,8 @@
 //	         1/128 with 0; RESHAPE, MAX_POOL_2D, AVERAGE_POOL_2D, PAD and
 //	         CONCATENATION give their output their input's parameters.
 //	         In 16x8 mode activations are int16 with zero point 0 (symmetric);
-//	         SOFTMAX, which has no int16 kernel, runs in int8 behind a
-//	         QUANTIZE and its probabilities come out as int8.
+//	         SOFTMAX, LOGISTIC and TANH outputs are 1/32768 with 0, as
+//	         TFLite's int16 kernels require.
 //	dynamic  int8 weights for CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
 //	         (per channel), float biases and activations; the runtime's
 //	         hybrid kernels quantize each input at run time.

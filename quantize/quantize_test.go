@@ -98,13 +98,6 @@ func checkConventions(t *testing.T, m *format.Model, act format.DType) {
 	}
 	for i, op := range m.Operators {
 		out := op.Outputs[0]
-		if act == format.Int16 && (op.Op == "SOFTMAX" || op.Op == "QUANTIZE") {
-			// 16x8 runs SOFTMAX in int8 behind a QUANTIZE.
-			if m.Tensors[out].Type != format.Int8 {
-				t.Errorf("op %d (%s) output is %s, want int8", i, op.Op, m.Tensors[out].Type)
-			}
-			continue
-		}
 		if m.Tensors[out].Type != act {
 			t.Errorf("op %d (%s) output is %s", i, op.Op, m.Tensors[out].Type)
 			continue
@@ -152,9 +145,15 @@ func checkConventions(t *testing.T, m *format.Model, act format.DType) {
 			if act == format.Int8 && (os != 1.0/256 || oz != -128) {
 				t.Errorf("op %d (%s): output (%v, %d), want (1/256, -128)", i, op.Op, os, oz)
 			}
+			if act == format.Int16 && os != 1.0/32768 {
+				t.Errorf("op %d (%s): output (%v, %d), want (1/32768, 0)", i, op.Op, os, oz)
+			}
 		case "TANH":
 			if act == format.Int8 && (os != 1.0/128 || oz != 0) {
 				t.Errorf("op %d (%s): output (%v, %d), want (1/128, 0)", i, op.Op, os, oz)
+			}
+			if act == format.Int16 && os != 1.0/32768 {
+				t.Errorf("op %d (%s): output (%v, %d), want (1/32768, 0)", i, op.Op, os, oz)
 			}
 		}
 		if op.Options.Activation == format.ActRelu || op.Options.Activation == format.ActRelu6 {
@@ -221,6 +220,16 @@ func TestStatic16x8TinyCNN(t *testing.T) {
 		if !floatIO {
 			checkConventions(t, qm, format.Int16)
 		}
+		// The SOFTMAX is int16 in and out: no QUANTIZE but the float
+		// input's.
+		for i, op := range qm.Operators {
+			if op.Op == "QUANTIZE" && qm.Tensors[op.Inputs[0]].Type != format.Float32 {
+				t.Errorf("op %d: QUANTIZE from %s", i, qm.Tensors[op.Inputs[0]].Type)
+			}
+			if op.Op == "SOFTMAX" && (qm.Tensors[op.Inputs[0]].Type != format.Int16 || qm.Tensors[op.Outputs[0]].Type != format.Int16) {
+				t.Errorf("op %d: SOFTMAX from %s to %s, want int16 to int16", i, qm.Tensors[op.Inputs[0]].Type, qm.Tensors[op.Outputs[0]].Type)
+			}
+		}
 		res, err := Evaluate(qm, tinyData(100, 14), EvalOptions{Ref: src, Layers: true})
 		if err != nil {
 			t.Fatal(err)
@@ -228,8 +237,8 @@ func TestStatic16x8TinyCNN(t *testing.T) {
 		if *res.Agreement < 0.95 || *res.SQNR < 20 {
 			t.Errorf("16x8 (float I/O %v): agreement %.3f, SQNR %.1f dB", floatIO, *res.Agreement, *res.SQNR)
 		}
-		// int16 activations are far finer than int8: the layers before the
-		// int8 softmax keep more than 35 dB.
+		// int16 activations are far finer than int8: every int16 layer,
+		// the softmax's probabilities included, keeps more than 35 dB.
 		for _, l := range res.Layers {
 			if l.Type == "int16" && l.SQNR < 35 {
 				t.Errorf("16x8 layer %s: SQNR %.1f dB", l.Name, l.SQNR)

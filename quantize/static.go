@@ -3,7 +3,6 @@ package quantize
 import (
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 
 	"github.com/edgeq/edgeq/format"
@@ -52,12 +51,11 @@ type plan struct {
 	acts   []int32 // float activation tensors, in index order
 	groups groups
 	fixed  map[int32]Affine // group root -> fixed parameters
-	int8   map[int32]bool   // group roots kept int8 in 16x8 mode (SOFTMAX outputs)
 	order  []int32          // group roots, in the order the graph first writes them
 }
 
 func newPlan(m *format.Model, g Grid) *plan {
-	p := &plan{groups: groups{parent: map[int32]int32{}}, fixed: map[int32]Affine{}, int8: map[int32]bool{}}
+	p := &plan{groups: groups{parent: map[int32]int32{}}, fixed: map[int32]Affine{}}
 	for i := range m.Tensors {
 		if m.Tensors[i].Type == format.Float32 && !isConst(m, int32(i)) {
 			p.acts = append(p.acts, int32(i))
@@ -86,15 +84,7 @@ func newPlan(m *format.Model, g Grid) *plan {
 			continue
 		}
 		switch op.Op {
-		case "SOFTMAX":
-			r := p.groups.find(op.Outputs[0])
-			p.fixed[r] = softmax
-			if g.Symmetric {
-				// There is no int16 SOFTMAX kernel: in 16x8 mode it runs in
-				// int8 behind a QUANTIZE (see int8Softmax).
-				p.fixed[r], p.int8[r] = softmaxInt8, true
-			}
-		case "LOGISTIC":
+		case "SOFTMAX", "LOGISTIC":
 			p.fixed[p.groups.find(op.Outputs[0])] = softmax
 		case "TANH":
 			p.fixed[p.groups.find(op.Outputs[0])] = tanh
@@ -206,9 +196,6 @@ func quantizeStatic(src *format.Model, cal *Calibration, opt Options, choice map
 			return nil, nil, fmt.Errorf("quantize: tensor %d (%s) got no quantization parameters", t, src.Tensors[t].Name)
 		}
 		m.Tensors[t].Type = actType
-		if p.int8[p.groups.find(t)] {
-			m.Tensors[t].Type = format.Int8
-		}
 		m.Tensors[t].Quant = perTensor(a)
 	}
 	rep := &Report{Mode: ModeStatic, Method: opt.Method, Activations: actType.String(), Samples: cal.Samples, Tensors: treports}
@@ -231,11 +218,6 @@ func quantizeStatic(src *format.Model, cal *Calibration, opt Options, choice map
 			}
 		}
 	}
-	if actType == format.Int16 {
-		if err := int8Softmax(m, cal, &opt, choice, p); err != nil {
-			return nil, nil, err
-		}
-	}
 	if opt.FloatIO {
 		addBoundaryOps(m, src)
 	}
@@ -246,44 +228,6 @@ func quantizeStatic(src *format.Model, cal *Calibration, opt Options, choice map
 		return nil, nil, fmt.Errorf("quantize: produced an invalid model: %w", err)
 	}
 	return m, rep, nil
-}
-
-// int8Softmax gives every SOFTMAX of a 16x8 model an int8 input: a
-// QUANTIZE from the int16 input to an int8 tensor whose asymmetric range
-// comes from the same calibration statistics. The runtime has no int16
-// SOFTMAX kernel; the probabilities come out as int8 (scale 1/256).
-func int8Softmax(m *format.Model, cal *Calibration, opt *Options, choice map[int32]Method, p *plan) error {
-	var ops []format.Operator
-	for _, op := range m.Operators {
-		if op.Op != "SOFTMAX" || m.Tensors[op.Inputs[0]].Type != format.Int16 {
-			ops = append(ops, op)
-			continue
-		}
-		in := op.Inputs[0]
-		method := opt.Method
-		if c, ok := choice[p.groups.find(in)]; ok {
-			method = c
-		} else if method == MethodAuto {
-			method = MethodMSE
-		}
-		rng, err := cal.Range(in, method, opt.Percentile, gridInt8())
-		if err != nil {
-			return err
-		}
-		t := m.Tensors[in]
-		t.Name += "_int8"
-		t.Type = format.Int8
-		t.Quant = perTensor(AffineFor(rng, gridInt8()))
-		t.Source = -1
-		t.Shape = slices.Clone(t.Shape)
-		q := addTensor(m, t)
-		ops = append(ops, format.Operator{Op: "QUANTIZE", Version: 1, Inputs: []int32{in}, Outputs: []int32{q}})
-		op.Inputs = slices.Clone(op.Inputs)
-		op.Inputs[0] = q
-		ops = append(ops, op)
-	}
-	m.Operators = ops
-	return nil
 }
 
 // constQuantizer converts float constants operator by operator. A float

@@ -36,8 +36,8 @@ scale × weight scale; SOFTMAX and LOGISTIC outputs get scale 1/256 and zero
 point -128, TANH 1/128 and 0; RESHAPE, pooling, PAD and CONCATENATION keep
 their input's parameters. --bias-correction (on by default) removes the
 mean output shift weight rounding causes. --activations int16 selects 16x8
-mode (int16 activations with zero point 0, int64 biases; SOFTMAX runs in
-int8 behind a QUANTIZE, as there is no int16 SOFTMAX kernel yet).
+mode (int16 activations with zero point 0, int64 biases; SOFTMAX, LOGISTIC
+and TANH outputs get scale 1/32768, as TFLite's int16 kernels require).
 
 The graph inputs and outputs of a static model are integer tensors with
 their quantization parameters (edgeq eval and run quantize float inputs and
