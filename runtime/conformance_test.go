@@ -49,13 +49,6 @@ type manifest struct {
 	} `json:"cases"`
 }
 
-// stretchModels use ops (SVDF, LSTM) that the runtime may not have yet; they
-// are skipped, saying so, only while those ops are unregistered.
-var stretchModels = map[string]string{
-	"keyword_scrambled": "SVDF",
-	"trained_lstm_int8": "UNIDIRECTIONAL_SEQUENCE_LSTM",
-}
-
 type conformanceModel struct {
 	dir string
 	man manifest
@@ -102,9 +95,6 @@ func (m conformanceModel) load(t testing.TB, opts ...runtime.Option) *runtime.In
 	t.Helper()
 	ip, err := runtime.Load(m.eqm, opts...)
 	if err != nil {
-		if op, ok := stretchModels[m.man.Model]; ok && strings.Contains(err.Error(), "unsupported operators") {
-			t.Skipf("%s needs %s, not implemented yet: %v", m.man.Model, op, err)
-		}
 		t.Fatalf("%s: load: %v", m.man.Model, err)
 	}
 	return ip
