@@ -89,8 +89,7 @@ func conformanceModels(t testing.TB) []conformanceModel {
 	return models
 }
 
-// load loads a conformance model, skipping stretch models whose op is not
-// registered yet.
+// load loads a conformance model; every model must load.
 func (m conformanceModel) load(t testing.TB, opts ...runtime.Option) *runtime.Interpreter {
 	t.Helper()
 	ip, err := runtime.Load(m.eqm, opts...)
