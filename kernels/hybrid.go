@@ -215,6 +215,11 @@ type HybridConvParams struct {
 	Asymmetric bool
 	RowSums    []int32 // RowSums(Weights, OutC, KH*KW*InC)
 	Min, Max   float32
+
+	// image is one batch image of the layer as an int8 convolution with
+	// the generic kernel's lane-packed gather (conv_generic.go), set by
+	// Check; its InZero is the offset of the image being run.
+	image ConvInt8Params
 }
 
 // Check validates the parameters against each other.
@@ -232,23 +237,41 @@ func (p *HybridConvParams) Check() error {
 	if len(p.Scales) != 1 && len(p.Scales) != p.OutC {
 		return fmt.Errorf("kernels: %d weight scales for %d output channels", len(p.Scales), p.OutC)
 	}
+	p.image = ConvInt8Params{ConvGeom: p.ConvGeom, FilterInC: p.InC, Weights: p.Weights, laneChunk: laneChunkFor(p.Weights)}
+	p.image.Batches = 1
 	return nil
 }
 
+// hybridConvTriples is how many pixel triples HybridConv packs at a time.
+func (p *HybridConvParams) hybridConvTriples() int { return convTileTriples(p.KH * p.KW * p.InC) }
+
 // HybridConvScratchSize returns the scratch bytes HybridConv needs: one
-// quantized input image, one patch and its accumulators.
+// quantized input image, a tile of lane-packed patches with its padding
+// row, and the tile's accumulators.
 func HybridConvScratchSize(p *HybridConvParams) int {
-	return p.InH*p.InW*p.InC + p.KH*p.KW*p.InC + carveSize[int32](p.OutC)
+	triples := p.hybridConvTriples()
+	k := p.KH * p.KW * p.InC
+	return p.InH*p.InW*p.InC + carveSize[int64](triples*k) + p.KW*p.InC + carveSize[int32](3*triples*p.OutC)
 }
 
-// HybridConv runs a hybrid convolution. It does not allocate.
+// HybridConv runs a hybrid convolution prepared by Check. It does not
+// allocate.
+//
+// Each image is quantized once; its patches are then packed three output
+// pixels to an int64 (as the generic int8 convolution packs them, taps
+// outside the image reading the offset) and multiplied by the int8 weight
+// rows, so the accumulators are the integers of the definition above.
 func HybridConv(p *HybridConvParams, in, out []float32, scratch []byte) {
 	img := p.InH * p.InW * p.InC
 	k := p.KH * p.KW * p.InC
+	triples := p.hybridConvTriples()
 	xq := hybridInt8s(scratch[:img])
-	patch := hybridInt8s(scratch[img : img+k])
-	rest := scratch[img+k:]
-	accs := carve[int32](&rest, p.OutC)
+	rest := scratch[img:]
+	xp := carve[int64](&rest, triples*k)
+	zrow := carve[int8](&rest, p.KW*p.InC)
+	accs := carve[int32](&rest, 3*triples*p.OutC)
+	npix := p.OutH * p.OutW
+	chunk := chunkOr(p.image.laneChunk)
 	for b := 0; b < p.Batches; b++ {
 		x := in[b*img : (b+1)*img]
 		var s float32
@@ -258,46 +281,86 @@ func HybridConv(p *HybridConvParams, in, out []float32, scratch []byte) {
 		} else {
 			s = SymmetricQuantizeFloats(x, xq)
 		}
-		for y := 0; y < p.OutH; y++ {
-			for xo := 0; xo < p.OutW; xo++ {
-				p.gatherPatch(patch, xq, y, xo, int8(off))
-				o := out[((b*p.OutH+y)*p.OutW+xo)*p.OutC:][:p.OutC]
-				hybridDotRows(accs, patch, p.Weights, k)
-				for oc, acc := range accs {
-					acc -= off * p.RowSums[oc]
-					var v float32
+		for i := range zrow {
+			zrow[i] = int8(off)
+		}
+		outImg := out[b*npix*p.OutC : (b+1)*npix*p.OutC]
+		for p0 := 0; p0 < npix; p0 += 3 * triples {
+			n := min(3*triples, npix-p0) // pixels in this tile
+			nt := (n + 2) / 3
+			for j := range nt {
+				q := p0 + 3*j
+				p.image.gatherTriple(xp[j*k:(j+1)*k], xq, zrow, q, min(3, p0+n-q), 0)
+			}
+			acc := accs[:n*p.OutC]
+			laneAccumulate(acc, p.OutC, xp[:nt*k], k, chunk, p.Weights)
+			for i := range n {
+				a := acc[i*p.OutC : (i+1)*p.OutC]
+				o := outImg[(p0+i)*p.OutC:][:p.OutC]
+				for oc, v := range a {
+					v -= off * p.RowSums[oc]
+					var f float32
 					if p.Asymmetric {
-						v = float32(float32(acc) * channelScale(p.Scales, oc) * s) // conversion: no fused multiply-add
+						f = float32(float32(v) * channelScale(p.Scales, oc) * s) // conversion: no fused multiply-add
 					} else {
-						v = float32(float32(acc) * (s * channelScale(p.Scales, oc)))
+						f = float32(float32(v) * (s * channelScale(p.Scales, oc)))
 					}
 					if p.Bias != nil {
-						v += p.Bias[oc]
+						f += p.Bias[oc]
 					}
-					o[oc] = min(max(v, p.Min), p.Max)
+					o[oc] = min(max(f, p.Min), p.Max)
 				}
 			}
 		}
 	}
 }
 
-// gatherPatch copies the input window of output pixel (y, x) into patch in
-// [KH][KW][InC] order, writing pad for taps outside the input.
-func (p *HybridConvParams) gatherPatch(patch, xq []int8, y, x int, pad int8) {
-	i := 0
-	for ky := 0; ky < p.KH; ky++ {
-		iy := y*p.StrideH - p.PadH + ky*p.DilationH
-		for kx := 0; kx < p.KW; kx++ {
-			ix := x*p.StrideW - p.PadW + kx*p.DilationW
-			dst := patch[i : i+p.InC]
-			if iy < 0 || iy >= p.InH || ix < 0 || ix >= p.InW {
-				for c := range dst {
-					dst[c] = pad
+// laneAccumulate sets acc[i*outC+c] to the dot product of pixel i's patch
+// with weight row c, for the len(acc)/outC pixels whose patches xp holds
+// lane-packed three to a triple of k taps; lanes are split every chunk taps.
+// Four rows at a time stream past all the tile's triples.
+func laneAccumulate(acc []int32, outC int, xp []int64, k, chunk int, w []int8) {
+	n := len(acc) / outC
+	nt := len(xp) / k
+	var lane [3][4]int32 // pixel, channel
+	store := func(j, c, width int) {
+		for i := range min(3, n-3*j) {
+			copy(acc[(3*j+i)*outC+c:][:width], lane[i][:width])
+		}
+	}
+	c := 0
+	for ; c+4 <= outC; c += 4 {
+		w0, w1, w2, w3 := w[c*k:(c+1)*k], w[(c+1)*k:(c+2)*k], w[(c+2)*k:(c+3)*k], w[(c+3)*k:(c+4)*k]
+		for j := range nt {
+			x := xp[j*k : (j+1)*k]
+			lane = [3][4]int32{}
+			for t := 0; t < k; t += chunk {
+				u := min(t+chunk, k)
+				sums := [4]int64{}
+				sums[0], sums[1], sums[2], sums[3] = dotLanes4(x[t:u], w0[t:u], w1[t:u], w2[t:u], w3[t:u])
+				for ch, sum := range sums {
+					a, b, c := lanes3(sum)
+					lane[0][ch] += a
+					lane[1][ch] += b
+					lane[2][ch] += c
 				}
-			} else {
-				copy(dst, xq[(iy*p.InW+ix)*p.InC:])
 			}
-			i += p.InC
+			store(j, c, 4)
+		}
+	}
+	for ; c < outC; c++ {
+		w0 := w[c*k : (c+1)*k]
+		for j := range nt {
+			x := xp[j*k : (j+1)*k]
+			lane = [3][4]int32{}
+			for t := 0; t < k; t += chunk {
+				u := min(t+chunk, k)
+				a, b, c := lanes3(dotLanes1(x[t:u], w0[t:u]))
+				lane[0][0] += a
+				lane[1][0] += b
+				lane[2][0] += c
+			}
+			store(j, c, 1)
 		}
 	}
 }
@@ -316,7 +379,17 @@ type HybridDepthwiseParams struct {
 	Scales   []float32 // weight scales: one, or one per output channel
 	Bias     []float32 // len OutC, or nil
 	Min, Max float32
+
+	// integral is the layer as a float depthwise convolution of the
+	// integers w and x_q − off, set by Check when its sums are exact in
+	// float32 (see HybridDepthwise); nil otherwise.
+	integral *DepthwiseFloatParams
 }
+
+// hybridExactTaps is the most taps whose products int8 w · (x_q − off),
+// each at most 128·255 in magnitude, sum to an integer below 2^24, which
+// float32 holds exactly at every step.
+const hybridExactTaps = (1 << 24) / (128 * 255)
 
 // Check validates the parameters against each other.
 func (p *HybridDepthwiseParams) Check() error {
@@ -335,20 +408,68 @@ func (p *HybridDepthwiseParams) Check() error {
 	if len(p.Scales) != 1 && len(p.Scales) != p.OutC {
 		return fmt.Errorf("kernels: %d weight scales for %d output channels", len(p.Scales), p.OutC)
 	}
+	p.integral = nil
+	if p.KH*p.KW <= hybridExactTaps {
+		w := make([]float32, len(p.Weights))
+		for i, v := range p.Weights {
+			w[i] = float32(v)
+		}
+		f := &DepthwiseFloatParams{ConvGeom: p.ConvGeom, DepthMul: p.DepthMul, Weights: w, Min: float32(math.Inf(-1)), Max: float32(math.Inf(1))}
+		f.Batches = 1
+		if err := f.Check(); err != nil {
+			return err
+		}
+		p.integral = f
+	}
 	return nil
 }
 
 // HybridDepthwiseScratchSize returns the scratch bytes HybridDepthwise
-// needs: one quantized input image and one row of accumulators.
+// needs: one quantized input image, and either that image as float32 with
+// the float kernel's scratch, or one row of accumulators.
 func HybridDepthwiseScratchSize(p *HybridDepthwiseParams) int {
-	return p.InH*p.InW*p.InC + carveSize[int32](p.OutC)
+	img := p.InH * p.InW * p.InC
+	if p.integral != nil {
+		return img + carveSize[float32](img) + DepthwiseFloatScratchSize(p.integral)
+	}
+	return img + carveSize[int32](p.OutC)
 }
 
-// HybridDepthwise runs a hybrid depthwise convolution. It does not allocate.
+// HybridDepthwise runs a hybrid depthwise convolution prepared by Check. It
+// does not allocate.
+//
+// With few enough taps (hybridExactTaps), every partial sum of
+// w·(x_q − off) is an integer float32 holds exactly, in any order, so the
+// float depthwise kernel run on the integers w and x_q − off (taps outside
+// the image read 0, as x_q = off would) computes acc itself, fast; only
+// the scaling is left.
 func HybridDepthwise(p *HybridDepthwiseParams, in, out []float32, scratch []byte) {
 	img := p.InH * p.InW * p.InC
 	xq := hybridInt8s(scratch[:img])
 	rest := scratch[img:]
+	if f := p.integral; f != nil {
+		xf := carve[float32](&rest, img)
+		opix := p.OutH * p.OutW
+		for b := 0; b < p.Batches; b++ {
+			s, off := AsymmetricQuantizeFloats(in[b*img:(b+1)*img], xq)
+			for i, v := range xq[:img] {
+				xf[i] = float32(int32(v) - off)
+			}
+			o := out[b*opix*p.OutC : (b+1)*opix*p.OutC]
+			DepthwiseFloat(f, xf, o, rest)
+			for px := range opix {
+				row := o[px*p.OutC : (px+1)*p.OutC]
+				for oc, a := range row {
+					v := float32(a * (channelScale(p.Scales, oc) * s)) // conversion: no fused multiply-add
+					if p.Bias != nil {
+						v += p.Bias[oc]
+					}
+					row[oc] = min(max(v, p.Min), p.Max)
+				}
+			}
+		}
+		return
+	}
 	acc := carve[int32](&rest, p.OutC)
 	for b := 0; b < p.Batches; b++ {
 		s, off := AsymmetricQuantizeFloats(in[b*img:(b+1)*img], xq)

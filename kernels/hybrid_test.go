@@ -131,6 +131,8 @@ func TestHybridConv(t *testing.T) {
 		{ConvGeom{Batches: 1, InH: 5, InW: 4, InC: 3, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, PadH: 1, PadW: 1, OutH: 5, OutW: 4, OutC: 4}, true},
 		{ConvGeom{Batches: 2, InH: 9, InW: 7, InC: 2, KH: 4, KW: 2, StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 2, PadH: 1, PadW: 0, OutH: 5, OutW: 3, OutC: 3}, false},
 		{ConvGeom{Batches: 1, InH: 6, InW: 6, InC: 1, KH: 1, KW: 1, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, OutH: 6, OutW: 6, OutC: 8}, true},
+		// 72 taps: more than one lane chunk; 6 channels: a group of 4 and 2 single ones.
+		{ConvGeom{Batches: 2, InH: 7, InW: 6, InC: 8, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, PadH: 1, PadW: 1, OutH: 7, OutW: 6, OutC: 6}, true},
 	} {
 		g := tc.g
 		k := g.KH * g.KW * g.InC
@@ -190,6 +192,8 @@ func TestHybridDepthwise(t *testing.T) {
 	for _, g := range []ConvGeom{
 		{Batches: 1, InH: 5, InW: 5, InC: 3, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, PadH: 1, PadW: 1, OutH: 5, OutW: 5},
 		{Batches: 2, InH: 8, InW: 6, InC: 2, KH: 3, KW: 2, StrideH: 2, StrideW: 1, DilationH: 2, DilationW: 1, PadH: 2, PadW: 0, OutH: 4, OutW: 5},
+		// More taps than float32 sums exactly: the integer loop.
+		{Batches: 1, InH: 24, InW: 23, InC: 5, KH: 24, KW: 23, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, OutH: 1, OutW: 1},
 	} {
 		for _, mult := range []int{1, 2} {
 			g.OutC = g.InC * mult
@@ -295,12 +299,35 @@ func BenchmarkHybrid(b *testing.B) {
 	b.Run("op=conv/shape=kws1", func(b *testing.B) {
 		k := g.KH * g.KW * g.InC
 		p := &HybridConvParams{ConvGeom: g, Weights: randWeights(r, 64*k), Scales: []float32{0.01}, RowSums: make([]int32, 64), Min: 0, Max: 1e9}
+		if err := p.Check(); err != nil {
+			b.Fatal(err)
+		}
 		in, out, scratch := randFloats(r, 490, 1), make([]float32, 25*5*64), make([]byte, HybridConvScratchSize(p))
 		hybridBench(b, 25*5*64*k, func() { HybridConv(p, in, out, scratch) })
 	})
+	// The int8 convolution shapes, to compare with BenchmarkConvInt8.
+	for _, sh := range simdBenchShapes {
+		if sh.dw {
+			continue
+		}
+		g := sh.geom()
+		k := g.KH * g.KW * g.InC
+		p := &HybridConvParams{ConvGeom: g, Weights: cvRandInt8s(r, g.OutC*k, -127, 127), Scales: randFloats(r, g.OutC, 0.01), Asymmetric: true, Min: 0, Max: 1e9}
+		p.RowSums = RowSums(p.Weights, g.OutC, k)
+		if err := p.Check(); err != nil {
+			b.Fatal(err)
+		}
+		in, out, scratch := randFloats(r, g.inSize(), 1), make([]float32, g.outSize()), make([]byte, HybridConvScratchSize(p))
+		b.Run("op=conv/shape="+sh.name, func(b *testing.B) {
+			hybridBench(b, g.OutH*g.OutW*g.OutC*k, func() { HybridConv(p, in, out, scratch) })
+		})
+	}
 	dg := ConvGeom{Batches: 1, InH: 25, InW: 5, InC: 64, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, PadH: 1, PadW: 1, OutH: 25, OutW: 5, OutC: 64}
 	b.Run("op=depthwise/shape=kws", func(b *testing.B) {
 		p := &HybridDepthwiseParams{ConvGeom: dg, DepthMul: 1, Weights: randWeights(r, 9*64), Scales: []float32{0.01}, Min: 0, Max: 1e9}
+		if err := p.Check(); err != nil {
+			b.Fatal(err)
+		}
 		in, out, scratch := randFloats(r, 25*5*64, 1), make([]float32, 25*5*64), make([]byte, HybridDepthwiseScratchSize(p))
 		hybridBench(b, 25*5*64*9, func() { HybridDepthwise(p, in, out, scratch) })
 	})
