@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/edgeq/edgeq/format"
+	"github.com/edgeq/edgeq/format/onnx"
 	"github.com/edgeq/edgeq/format/tflite"
 	"github.com/edgeq/edgeq/runtime"
 )
@@ -18,14 +19,22 @@ import (
 var cmdConvert = &command{
 	name:      "convert",
 	usageLine: "IN.tflite|IN.onnx -o OUT.eqm [--json]",
-	short:     "import a TFLite model into the .eqm format",
+	short:     "import a TFLite or ONNX model into the .eqm format",
 	long: `
-Convert imports a model into edgeq's .eqm format, keeping its tensors,
-quantization parameters and operators; tensor indices stay those of the
-source model.
+Convert imports a model into edgeq's .eqm format. A TFLite model keeps
+its tensors, quantization parameters and operators; tensor indices stay
+those of the source model.
 
 The input format is detected from the file's content: a TFLite flatbuffer
-has "TFL3" at bytes 4..8. ONNX import is not supported yet.
+has "TFL3" at bytes 4..8; a file named .onnx, or starting as an ONNX
+ModelProto does, is read as ONNX.
+
+An ONNX model (opset 11 to 21, float32) is translated from NCHW to the
+runtime's NHWC operators: a rank-4 input [N,C,H,W] becomes an NHWC input
+[N,H,W,C] (feed NHWC data; with one channel the bytes are the same), and
+rank-4 outputs are NHWC. Tensor sources number the ONNX graph's values:
+inputs, then initializers, then node outputs in order. See the
+format/onnx package documentation for the operators it translates.
 
 Convert prints a one-line summary on stdout and lists on stderr any
 operators the runtime cannot run yet.`,
@@ -85,7 +94,7 @@ func runConvert(cmd *command, args []string, stdout, stderr io.Writer) error {
 	}
 	if *asJSON {
 		return writeJSON(stdout, convertSummary{
-			Input: in, Output: *out, Format: "tflite",
+			Input: in, Output: *out, Format: m.Meta.Source,
 			Operators: len(m.Operators), Tensors: len(m.Tensors),
 			InputBytes: len(data), OutputBytes: len(encoded),
 			Unsupported: unsupported,
@@ -107,7 +116,11 @@ func importModel(path string, data []byte) (*format.Model, error) {
 		}
 		return m, nil
 	case isONNX(path, data):
-		return nil, fmt.Errorf("%s: onnx import not supported yet", path)
+		m, err := onnx.Import(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return m, nil
 	}
 	if _, err := format.Decode(data); err == nil {
 		return nil, fmt.Errorf("%s is already an .eqm model", path)

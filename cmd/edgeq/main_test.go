@@ -481,14 +481,99 @@ func TestBadModels(t *testing.T) {
 	if err := os.WriteFile(onnx, []byte("\x08\x07\x12\x04test"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := edgeq(t, "convert", onnx, "-o", filepath.Join(tmp, "o.eqm")); code != 1 || !strings.Contains(stderr, "onnx import not supported yet") {
-		t.Errorf("convert .onnx: exit %d, %q", code, stderr)
+	if code, _, stderr := edgeq(t, "convert", onnx, "-o", filepath.Join(tmp, "o.eqm")); code != 1 || !strings.HasPrefix(stderr, "edgeq convert: "+onnx+": onnx: malformed model") {
+		t.Errorf("convert of a malformed .onnx: exit %d, %q", code, stderr)
+	}
+	if err := os.WriteFile(onnx, []byte("\x08\x07\x3a\xff"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := edgeq(t, "convert", onnx, "-o", filepath.Join(tmp, "o.eqm")); code != 1 || !strings.Contains(stderr, "onnx: malformed protobuf") {
+		t.Errorf("convert of a truncated .onnx: exit %d, %q", code, stderr)
 	}
 	if code, _, stderr := edgeq(t, "convert", eqm, "-o", filepath.Join(tmp, "o.eqm")); code != 1 || !strings.Contains(stderr, "already an .eqm model") {
 		t.Errorf("convert .eqm: exit %d, %q", code, stderr)
 	}
 	if code, _, stderr := edgeq(t, "inspect", filepath.Join(tmp, "nope.eqm")); code != 1 || !strings.Contains(stderr, "no such file") {
 		t.Errorf("inspect of a missing file: exit %d, %q", code, stderr)
+	}
+}
+
+// fashionIDX returns idx:PATH of a Fashion-MNIST file, skipping the test
+// when Debian's dataset-fashion-mnist package is not installed.
+func fashionIDX(t *testing.T, name string) string {
+	t.Helper()
+	p := filepath.Join("/usr/share/datasets/fashion-mnist", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("Fashion-MNIST not installed (%v); apt-get install dataset-fashion-mnist", err)
+	}
+	return "idx:" + p
+}
+
+// TestConvertONNX converts the ONNX Fashion-MNIST CNN and checks it runs
+// as the TFLite export of the same network does, then quantizes it.
+func TestConvertONNX(t *testing.T) {
+	src := shareddata.Path(t, "fmnist", "fmnist_cnn_f32.onnx")
+	tfl := shareddata.Path(t, "fmnist", "fmnist_cnn_f32.tflite")
+	images, labels := fashionIDX(t, "t10k-images-idx3-ubyte.gz"), fashionIDX(t, "t10k-labels-idx1-ubyte.gz")
+	tmp := t.TempDir()
+	eqm, ref := filepath.Join(tmp, "cnn.eqm"), filepath.Join(tmp, "ref.eqm")
+
+	out, stderr := mustSucceed(t, "convert", src, "-o", eqm, "--json")
+	var sum convertSummary
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("convert --json: %v\n%s", err, out)
+	}
+	if sum.Format != "onnx" || sum.Operators != 8 || len(sum.Unsupported) != 0 || stderr != "" {
+		t.Errorf("convert summary %+v, stderr %q", sum, stderr)
+	}
+	m, err := format.Decode(readFile(t, eqm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := m.Tensors[m.Inputs[0]]; m.Meta.Source != "onnx" || m.Meta.Name != "fmnist_cnn_f32" || !slices.Equal(in.Shape, []int32{1, 28, 28, 1}) {
+		t.Errorf("meta %+v, input shape %v; want source onnx, name fmnist_cnn_f32, NHWC input", m.Meta, in.Shape)
+	}
+	mustSucceed(t, "convert", tfl, "-o", ref)
+
+	// One input through both models: the same output bytes.
+	x := make([]byte, 4*28*28)
+	for i := range 28 * 28 {
+		binary.LittleEndian.PutUint32(x[4*i:], math.Float32bits(float32(i*37%256)/255))
+	}
+	in := filepath.Join(tmp, "x.bin")
+	if err := os.WriteFile(in, x, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outONNX, outTFL := filepath.Join(tmp, "onnx"), filepath.Join(tmp, "tflite")
+	mustSucceed(t, "run", eqm, "-i", in, "-o", outONNX)
+	mustSucceed(t, "run", ref, "-i", in, "-o", outTFL)
+	if a, b := readFile(t, filepath.Join(outONNX, "output_0.bin")), readFile(t, filepath.Join(outTFL, "output_0.bin")); len(a) != 40 || !bytes.Equal(a, b) {
+		t.Errorf("run: output %x, the TFLite model's %x", a, b)
+	}
+
+	// 1000 test images: the same predictions as the TFLite model.
+	var ev struct {
+		Top1      float64 `json:"top1"`
+		RefTop1   float64 `json:"ref_top1"`
+		Agreement float64 `json:"agreement"`
+	}
+	out, _ = mustSucceed(t, "eval", eqm, "--inputs", images, "--labels", labels, "--ref", ref, "--n", "1000", "--json")
+	if err := json.Unmarshal([]byte(out), &ev); err != nil {
+		t.Fatalf("eval --json: %v\n%s", err, out)
+	}
+	if ev.Agreement != 1 || ev.Top1 != ev.RefTop1 || ev.Top1 < 0.85 {
+		t.Errorf("eval against the TFLite model: %+v", ev)
+	}
+
+	// Static int8 quantization of the converted model.
+	q := filepath.Join(tmp, "cnn_int8.eqm")
+	mustSucceed(t, "quantize", eqm, "--calib", fashionIDX(t, "train-images-idx3-ubyte.gz"), "--calib-n", "200", "--method", "minmax", "-o", q, "--quiet")
+	out, _ = mustSucceed(t, "eval", q, "--inputs", images, "--labels", labels, "--ref", eqm, "--n", "1000", "--json")
+	if err := json.Unmarshal([]byte(out), &ev); err != nil {
+		t.Fatalf("eval --json: %v\n%s", err, out)
+	}
+	if ev.Top1 < ev.RefTop1-0.02 || ev.Agreement < 0.97 {
+		t.Errorf("int8 model: %+v; want top-1 within 2 points of the float model's", ev)
 	}
 }
 
