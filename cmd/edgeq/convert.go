@@ -130,6 +130,18 @@ func importModel(path string, data []byte) (*format.Model, error) {
 
 // isONNX reports whether a file looks like an ONNX model: named .onnx, or
 // starting as a ModelProto does, with field 1 (ir_version, a small varint).
+// sourceKind names the importable format of data ("TFLite", "ONNX"), or
+// "" when it is neither.
+func sourceKind(path string, data []byte) string {
+	switch {
+	case isTFLite(data):
+		return "TFLite"
+	case isONNX(path, data):
+		return "ONNX"
+	}
+	return ""
+}
+
 func isONNX(path string, data []byte) bool {
 	if strings.EqualFold(filepath.Ext(path), ".onnx") {
 		return true

@@ -550,6 +550,14 @@ func TestConvertONNX(t *testing.T) {
 	if a, b := readFile(t, filepath.Join(outONNX, "output_0.bin")), readFile(t, filepath.Join(outTFL, "output_0.bin")); len(a) != 40 || !bytes.Equal(a, b) {
 		t.Errorf("run: output %x, the TFLite model's %x", a, b)
 	}
+	// The .onnx file itself runs too, imported in memory.
+	outDirect := filepath.Join(tmp, "direct")
+	if _, stderr := mustSucceed(t, "run", src, "-i", in, "-o", outDirect); !strings.Contains(stderr, "importing ONNX model") {
+		t.Errorf("run model.onnx: stderr %q", stderr)
+	}
+	if a, b := readFile(t, filepath.Join(outDirect, "output_0.bin")), readFile(t, filepath.Join(outTFL, "output_0.bin")); !bytes.Equal(a, b) {
+		t.Errorf("run model.onnx: output %x, the TFLite model's %x", a, b)
+	}
 
 	// 1000 test images: the same predictions as the TFLite model.
 	var ev struct {

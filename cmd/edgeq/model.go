@@ -11,7 +11,6 @@ import (
 	"strconv"
 
 	"github.com/edgeq/edgeq/format"
-	"github.com/edgeq/edgeq/format/tflite"
 	"github.com/edgeq/edgeq/runtime"
 )
 
@@ -29,13 +28,12 @@ func readModel(path string, stderr io.Writer) (*format.Model, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	var m *format.Model
-	if isTFLite(data) {
-		fmt.Fprintf(stderr, "edgeq: %s is a TFLite model; importing it in memory (edgeq convert saves it as .eqm)\n", path)
-		m, err = tflite.Import(data)
-	} else {
-		m, err = format.Decode(data)
+	if kind := sourceKind(path, data); kind != "" {
+		fmt.Fprintf(stderr, "edgeq: importing %s model %s in memory (edgeq convert saves it as .eqm)\n", kind, path)
+		m, err := importModel(path, data)
+		return m, len(data), err
 	}
+	m, err := format.Decode(data)
 	if err == nil {
 		err = m.Validate()
 	}
