@@ -53,21 +53,9 @@ func autoSelect(src *format.Model, cal *Calibration, data Samples, opt Options) 
 		return nil, err
 	}
 	for _, r := range free {
-		members := p.members(r)
 		groupRange := func(method Method) (Range, error) {
-			var rng Range
-			for k, t := range members {
-				tr, err := cal.Range(t, method, opt.Percentile, g)
-				if err != nil {
-					return Range{}, err
-				}
-				if k == 0 {
-					rng = tr
-				} else {
-					rng = rng.union(tr)
-				}
-			}
-			return AffineFor(rng, g).Representable(g), nil
+			rng, err := p.groupRange(cal, r, method, opt.Percentile, g)
+			return AffineFor(rng, g).Representable(g), err
 		}
 		cur := choice[r]
 		curRange, err := groupRange(cur)

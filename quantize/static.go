@@ -52,10 +52,13 @@ type plan struct {
 	groups groups
 	fixed  map[int32]Affine // group root -> fixed parameters
 	order  []int32          // group roots, in the order the graph first writes them
+	// padValue are the PADV2 outputs: what they add to their input is the
+	// pad value (for a max pool, the lowest float), not data to fit.
+	padValue map[int32]bool
 }
 
 func newPlan(m *format.Model, g Grid) *plan {
-	p := &plan{groups: groups{parent: map[int32]int32{}}, fixed: map[int32]Affine{}}
+	p := &plan{groups: groups{parent: map[int32]int32{}}, fixed: map[int32]Affine{}, padValue: map[int32]bool{}}
 	for i := range m.Tensors {
 		if m.Tensors[i].Type == format.Float32 && !isConst(m, int32(i)) {
 			p.acts = append(p.acts, int32(i))
@@ -72,6 +75,9 @@ func newPlan(m *format.Model, g Grid) *plan {
 				if isAct(in) {
 					p.groups.union(in, op.Outputs[0])
 				}
+			}
+			if op.Op == "PADV2" {
+				p.padValue[op.Outputs[0]] = true
 			}
 		}
 	}
@@ -124,6 +130,28 @@ func (p *plan) members(r int32) []int32 {
 	return out
 }
 
+// groupRange is the union of the calibration ranges of group r's members
+// under method, leaving out PADV2 outputs (their input is in the group).
+func (p *plan) groupRange(cal *Calibration, r int32, method Method, percentile float64, g Grid) (Range, error) {
+	var rng Range
+	first := true
+	for _, t := range p.members(r) {
+		if p.padValue[t] {
+			continue
+		}
+		tr, err := cal.Range(t, method, percentile, g)
+		if err != nil {
+			return Range{}, err
+		}
+		if first {
+			rng, first = tr, false
+		} else {
+			rng = rng.union(tr)
+		}
+	}
+	return rng, nil
+}
+
 // resolve computes every group's parameters: fixed ones where an op needs
 // them, else the union of the members' ranges under the group's method.
 func (p *plan) resolve(cal *Calibration, opt *Options, choice map[int32]Method) (map[int32]Affine, []TensorReport, error) {
@@ -145,17 +173,9 @@ func (p *plan) resolve(cal *Calibration, opt *Options, choice map[int32]Method) 
 		} else if method == MethodAuto {
 			method = MethodMSE
 		}
-		var rng Range
-		for k, t := range members {
-			tr, err := cal.Range(t, method, opt.Percentile, g)
-			if err != nil {
-				return nil, nil, err
-			}
-			if k == 0 {
-				rng = tr
-			} else {
-				rng = rng.union(tr)
-			}
+		rng, err := p.groupRange(cal, r, method, opt.Percentile, g)
+		if err != nil {
+			return nil, nil, err
 		}
 		a := AffineFor(rng, g)
 		for _, t := range members {
@@ -384,7 +404,10 @@ func (q *constQuantizer) operands(i int, params map[int32]Affine, opt *Options) 
 		}
 		var a Affine
 		switch {
-		case op.Op == "CONCATENATION" || sameScaleOps[op.Op] && k == 0:
+		case op.Op == "CONCATENATION" || sameScaleOps[op.Op] && k == 0 || op.Op == "PADV2" && k == 2:
+			// PADV2's pad value is written into the output as it is: the
+			// output's parameters (a value beyond them, such as the lowest
+			// float a max pool pads with, becomes the lowest integer).
 			a = params[op.Outputs[0]]
 		case constOperandOps[op.Op]:
 			var mm MinMax
