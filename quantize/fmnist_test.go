@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/edgeq/edgeq/format"
+	"github.com/edgeq/edgeq/format/onnx"
 	"github.com/edgeq/edgeq/format/tflite"
 	"github.com/edgeq/edgeq/internal/dataset"
 	"github.com/edgeq/edgeq/internal/shareddata"
@@ -69,25 +70,29 @@ func loadFashion(tb testing.TB, nTest int) *fashion {
 	return &fashion{calib: SingleInput(calib.Data, calib.Len()), test: SingleInput(test.Data, test.Len()), labels: labels}
 }
 
-// fashionModels returns the float Fashion-MNIST models of the shared data.
+// fashionModels returns the float Fashion-MNIST models of the shared data,
+// TFLite and ONNX, by file name.
 func fashionModels(tb testing.TB) map[string]*format.Model {
 	tb.Helper()
 	dir := shareddata.Path(tb, "fmnist")
-	files, _ := filepath.Glob(filepath.Join(dir, "*_f32.tflite"))
-	if len(files) == 0 {
-		tb.Skipf("no float models in %s", dir)
-	}
+	importers := map[string]func([]byte) (*format.Model, error){".tflite": tflite.Import, ".onnx": onnx.Import}
 	models := map[string]*format.Model{}
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			tb.Fatal(err)
+	for ext, importer := range importers {
+		files, _ := filepath.Glob(filepath.Join(dir, "*_f32"+ext))
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			m, err := importer(raw)
+			if err != nil {
+				tb.Fatalf("%s: %v", f, err)
+			}
+			models[filepath.Base(f)] = m
 		}
-		m, err := tflite.Import(raw)
-		if err != nil {
-			tb.Fatalf("%s: %v", f, err)
-		}
-		models[strings.TrimSuffix(filepath.Base(f), ".tflite")] = m
+	}
+	if len(models) == 0 {
+		tb.Skipf("no float models in %s", dir)
 	}
 	return models
 }
@@ -226,13 +231,13 @@ func runFashionCheck(tb testing.TB, f *fashion, methods []Method, timing int, wi
 
 func formatRows(rows []checkRow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-16s %-8s %-10s %7s %7s %9s %6s %10s  %s\n", "model", "mode", "method", "top-1", "drop", "bytes", "size", "cpu µs", "worst layer SQNR")
+	fmt.Fprintf(&b, "%-21s %-8s %-10s %7s %7s %9s %6s %10s  %s\n", "model", "mode", "method", "top-1", "drop", "bytes", "size", "cpu µs", "worst layer SQNR")
 	for _, r := range rows {
 		worst := ""
 		if r.worst != nil {
 			worst = fmt.Sprintf("%s #%d %s: %.1f dB", r.worst.Op, r.worst.Tensor, r.worst.Name, r.worst.SQNR)
 		}
-		fmt.Fprintf(&b, "%-16s %-8s %-10s %7.4f %7.2f %9d %5.2f× %10.1f  %s\n", r.model, r.mode, r.method, r.top1, r.drop, r.bytes, r.ratio, r.cpuNs/1e3, worst)
+		fmt.Fprintf(&b, "%-21s %-8s %-10s %7.4f %7.2f %9d %5.2f× %10.1f  %s\n", r.model, r.mode, r.method, r.top1, r.drop, r.bytes, r.ratio, r.cpuNs/1e3, worst)
 	}
 	return b.String()
 }
