@@ -15,6 +15,7 @@ import (
 var sameScaleOps = map[string]bool{
 	"RESHAPE": true, "MAX_POOL_2D": true, "AVERAGE_POOL_2D": true, "PAD": true, "PADV2": true,
 	"CONCATENATION": true, "SQUEEZE": true, "EXPAND_DIMS": true, "TRANSPOSE": true,
+	"RELU6": true, // TFLite Micro's int8 RELU6 clamps the raw values
 }
 
 // constOperandOps quantize a constant float operand with its own range.
