@@ -156,13 +156,11 @@ func (im *importer) bnParams(n *node, c int) (scale, shift []float32, err error)
 	}
 	var p [4][]float32 // scale, B, mean, var
 	for k := range p {
-		v, err := im.input(n, k+1)
+		v, x, err := im.floatInput(n, k+1)
 		if err != nil {
 			return nil, nil, err
 		}
-		if p[k], err = im.floats(v); err != nil {
-			return nil, nil, err
-		}
+		p[k] = x
 		if len(p[k]) != c {
 			return nil, nil, im.errorf("input %d (%s) has %d values for %d channels", k+1, v.name, len(p[k]), c)
 		}
@@ -213,11 +211,7 @@ func (im *importer) conv(n *node) error {
 	if err != nil {
 		return err
 	}
-	wv, err := im.input(n, 1)
-	if err != nil {
-		return err
-	}
-	w, err := im.floats(wv)
+	wv, w, err := im.floatInput(n, 1)
 	if err != nil {
 		return err
 	}
@@ -251,16 +245,12 @@ func (im *importer) conv(n *node) error {
 	if err != nil {
 		return err
 	}
-	var bias []float32
-	if bv, err := im.optionalInput(n, 2); err != nil {
+	bv, bias, err := im.optionalFloatInput(n, 2)
+	if err != nil {
 		return err
-	} else if bv != nil {
-		if bias, err = im.floats(bv); err != nil {
-			return err
-		}
-		if len(bias) != M {
-			return im.errorf("bias %s has %d values for %d output channels", bv.name, len(bias), M)
-		}
+	}
+	if bv != nil && len(bias) != M {
+		return im.errorf("bias %s has %d values for %d output channels", bv.name, len(bias), M)
 	}
 	name, err := im.output(n)
 	if err != nil {

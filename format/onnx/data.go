@@ -21,36 +21,27 @@ func attr(n *node, name string) *attribute {
 
 // intAttr returns an int attribute, or def when absent.
 func (im *importer) intAttr(n *node, name string, def int64) (int64, error) {
-	a := attr(n, name)
-	if a == nil {
-		return def, nil
-	}
-	if a.ref || !a.hasI && a.typ != atInt {
-		return 0, im.errorf("attribute %s is not an int", name)
+	a, err := im.attrOf(n, name, atInt)
+	if a == nil || err != nil {
+		return def, err
 	}
 	return a.i, nil
 }
 
 // floatAttr returns a float attribute, or def when absent.
 func (im *importer) floatAttr(n *node, name string, def float32) (float32, error) {
-	a := attr(n, name)
-	if a == nil {
-		return def, nil
-	}
-	if a.ref || !a.hasF && a.typ != atFloat {
-		return 0, im.errorf("attribute %s is not a float", name)
+	a, err := im.attrOf(n, name, atFloat)
+	if a == nil || err != nil {
+		return def, err
 	}
 	return a.f, nil
 }
 
 // stringAttr returns a string attribute, or def when absent.
 func (im *importer) stringAttr(n *node, name, def string) (string, error) {
-	a := attr(n, name)
-	if a == nil {
-		return def, nil
-	}
-	if a.ref || !a.hasS && a.typ != atString {
-		return "", im.errorf("attribute %s is not a string", name)
+	a, err := im.attrOf(n, name, atString)
+	if a == nil || err != nil {
+		return def, err
 	}
 	return string(a.s), nil
 }
@@ -59,12 +50,9 @@ func (im *importer) stringAttr(n *node, name, def string) (string, error) {
 // present it must have length want (if want >= 0) and values in
 // [lo, hi].
 func (im *importer) intsAttr(n *node, name string, want int, lo, hi int64) ([]int, bool, error) {
-	a := attr(n, name)
-	if a == nil {
-		return nil, false, nil
-	}
-	if a.ref || a.typ != atInts && len(a.ints) == 0 {
-		return nil, false, im.errorf("attribute %s is not a list of ints", name)
+	a, err := im.attrOf(n, name, atInts)
+	if a == nil || err != nil {
+		return nil, false, err
 	}
 	if want >= 0 && len(a.ints) != want {
 		return nil, false, im.errorf("attribute %s has %d values, want %d", name, len(a.ints), want)
@@ -77,6 +65,38 @@ func (im *importer) intsAttr(n *node, name string, want int, lo, hi int64) ([]in
 		out[i] = int(v)
 	}
 	return out, true, nil
+}
+
+// attrKinds names the attribute types the importer reads, for errors.
+var attrKinds = map[int64]string{atInt: "an int", atFloat: "a float", atString: "a string", atInts: "a list of ints"}
+
+// attrOf returns node n's attribute name, or nil when absent, refusing
+// one that does not hold a value of type typ. The type field is optional
+// in older files, so a set value of the kind counts as well.
+func (im *importer) attrOf(n *node, name string, typ int64) (*attribute, error) {
+	a := attr(n, name)
+	if a == nil {
+		return nil, nil
+	}
+	if a.ref || a.typ != typ && !a.holds(typ) {
+		return nil, im.errorf("attribute %s is not %s", name, attrKinds[typ])
+	}
+	return a, nil
+}
+
+// holds reports whether the value field of type typ is set.
+func (a *attribute) holds(typ int64) bool {
+	switch typ {
+	case atInt:
+		return a.hasI
+	case atFloat:
+		return a.hasF
+	case atString:
+		return a.hasS
+	case atInts:
+		return len(a.ints) > 0
+	}
+	return false
 }
 
 // dataTypeName names a TensorProto.DataType.
@@ -269,38 +289,93 @@ func halfToFloat(h uint16) float32 {
 
 // floats returns a float constant's values.
 func (im *importer) floats(v *value) ([]float32, error) {
-	if !v.isConst {
-		return nil, im.errorf("%q must be a constant (an initializer or a Constant node)", v.name)
-	}
-	if err := im.decode(v); err != nil {
+	if err := im.decodeAs(v, format.Float32); err != nil {
 		return nil, err
-	}
-	if v.dtype != format.Float32 {
-		return nil, im.errorf("constant %q has an integer type, want a float", v.name)
 	}
 	return v.f32, nil
 }
 
 // ints returns an integer constant's values.
 func (im *importer) ints(v *value) ([]int64, error) {
-	if !v.isConst {
-		return nil, im.errorf("%q must be a constant (an initializer or a Constant node)", v.name)
-	}
-	if err := im.decode(v); err != nil {
+	if err := im.decodeAs(v, format.Int64); err != nil {
 		return nil, err
-	}
-	if v.dtype != format.Int64 {
-		return nil, im.errorf("constant %q has a float type, want an integer", v.name)
 	}
 	return v.i64, nil
 }
 
-// constShape returns a decoded constant's shape.
-func (im *importer) constShape(v *value) ([]int, error) {
+// decodeAs decodes v, which must be a constant of type dt (Float32 or
+// Int64, the two types decode produces).
+func (im *importer) decodeAs(v *value, dt format.DType) error {
+	if !v.isConst {
+		return im.errorf("%q must be a constant (an initializer or a Constant node)", v.name)
+	}
 	if err := im.decode(v); err != nil {
+		return err
+	}
+	if v.dtype != dt {
+		if dt == format.Float32 {
+			return im.errorf("constant %q has an integer type, want a float", v.name)
+		}
+		return im.errorf("constant %q has a float type, want an integer", v.name)
+	}
+	return nil
+}
+
+// floatInput returns input i of the current node, which must be a float
+// constant (weights, a bias, ...), and its values.
+func (im *importer) floatInput(n *node, i int) (*value, []float32, error) {
+	return constInput(im, n, i, false, (*importer).floats)
+}
+
+// optionalFloatInput is floatInput for an input that may be omitted: it
+// returns a nil value then.
+func (im *importer) optionalFloatInput(n *node, i int) (*value, []float32, error) {
+	return constInput(im, n, i, true, (*importer).floats)
+}
+
+// intInput returns input i of the current node, which must be an integer
+// constant (a shape, pads, ...), and its values.
+func (im *importer) intInput(n *node, i int) (*value, []int64, error) {
+	return constInput(im, n, i, false, (*importer).ints)
+}
+
+// optionalIntInput is intInput for an input that may be omitted: it
+// returns a nil value then.
+func (im *importer) optionalIntInput(n *node, i int) (*value, []int64, error) {
+	return constInput(im, n, i, true, (*importer).ints)
+}
+
+// constInput reads input i of the current node and its constant data with
+// data; an omitted optional input gives a nil value and no error.
+func constInput[T any](im *importer, n *node, i int, optional bool, data func(*importer, *value) ([]T, error)) (*value, []T, error) {
+	read := im.input
+	if optional {
+		read = im.optionalInput
+	}
+	v, err := read(n, i)
+	if err != nil || v == nil {
+		return nil, nil, err
+	}
+	x, err := data(im, v)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, x, nil
+}
+
+// decodedInput returns input i of the current node with its shape known:
+// a constant's shape is only read when its data is decoded.
+func (im *importer) decodedInput(n *node, i int) (*value, error) {
+	v, err := im.input(n, i)
+	if err != nil {
 		return nil, err
 	}
-	return v.shape, nil
+	if v.isConst {
+		if err := im.decode(v); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
 }
 
 // newConst records a constant value the importer computed (from a

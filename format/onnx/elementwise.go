@@ -257,12 +257,9 @@ func (im *importer) softmax(n *node) error {
 		return err
 	}
 	r := len(x.shape)
-	if axis < int64(-r) || axis >= int64(r) {
-		return im.errorf("axis %d is out of range for rank %d", axis, r)
-	}
-	ax := int(axis)
-	if ax < 0 {
-		ax += r
+	ax, err := im.normAxis(axis, r)
+	if err != nil {
+		return err
 	}
 	axes := []int{ax}
 	if im.opset < 13 {
@@ -279,10 +276,7 @@ func (im *importer) softmax(n *node) error {
 	// value's columns are, whatever their order).
 	lay := x.lay
 	trailing := func(perm []int) bool {
-		if perm == nil {
-			perm = identity(r)
-		}
-		tail := slices.Clone(perm[r-len(axes):])
+		tail := slices.Clone(orIdentity(perm, r)[r-len(axes):])
 		slices.Sort(tail)
 		return slices.Equal(tail, axes)
 	}
@@ -348,18 +342,14 @@ func (im *importer) concat(n *node) error {
 	var vals []*value
 	var first *value
 	for i := range n.inputs {
-		v, err := im.input(n, i)
+		v, err := im.decodedInput(n, i)
 		if err != nil {
 			return err
 		}
 		if !v.isConst && v.dtype != format.Float32 {
 			return im.errorf("input %s has type %s, want float32", v.name, v.dtype)
 		}
-		if v.isConst {
-			if err := im.decode(v); err != nil {
-				return err
-			}
-		} else if first == nil {
+		if !v.isConst && first == nil {
 			first = v
 		}
 		vals = append(vals, v)
@@ -370,31 +360,11 @@ func (im *importer) concat(n *node) error {
 	if first == nil {
 		return im.concatConsts(vals, axis, name)
 	}
-	r := len(first.shape)
-	if axis < int64(-r) || axis >= int64(r) {
-		return im.errorf("axis %d is out of range for rank %d", axis, r)
+	shape, ax, err := im.concatShape(vals, first, axis)
+	if err != nil {
+		return err
 	}
-	ax := int(axis)
-	if ax < 0 {
-		ax += r
-	}
-	shape := slices.Clone(first.shape)
-	shape[ax] = 0
-	for _, v := range vals {
-		if len(v.shape) != r {
-			return im.errorf("inputs have ranks %d and %d", r, len(v.shape))
-		}
-		for d := range r {
-			if d != ax && v.shape[d] != first.shape[d] {
-				return im.errorf("input shapes %v and %v differ outside axis %d", first.shape, v.shape, ax)
-			}
-		}
-		shape[ax] += v.shape[ax]
-	}
-	perm := first.lay.perm
-	if first.lay.flat != nil {
-		perm = nil
-	}
+	perm := first.lay.keptPerm()
 	for _, v := range vals {
 		if v.isConst && v.dtype != format.Float32 {
 			return im.errorf("input %s is an integer constant, want float32", v.name)
@@ -425,29 +395,42 @@ func (im *importer) concat(n *node) error {
 	return nil
 }
 
-// concatConsts folds a Concat of constants (shape arithmetic).
-func (im *importer) concatConsts(vals []*value, axis int64, name string) error {
-	first := vals[0]
+// concatShape returns the shape of the Concat of vals along axis, and the
+// axis in [0, rank): every value must have first's rank and match it
+// outside the axis.
+func (im *importer) concatShape(vals []*value, first *value, axis int64) ([]int, int, error) {
 	r := len(first.shape)
-	if axis < int64(-r) || axis >= int64(r) {
-		return im.errorf("axis %d is out of range for rank %d", axis, r)
-	}
-	ax := int(axis)
-	if ax < 0 {
-		ax += r
+	ax, err := im.normAxis(axis, r)
+	if err != nil {
+		return nil, 0, err
 	}
 	shape := slices.Clone(first.shape)
 	shape[ax] = 0
 	for _, v := range vals {
-		if len(v.shape) != r || v.dtype != first.dtype {
-			return im.errorf("constant inputs of different ranks or types")
+		if len(v.shape) != r {
+			return nil, 0, im.errorf("inputs have ranks %d and %d", r, len(v.shape))
 		}
 		for d := range r {
 			if d != ax && v.shape[d] != first.shape[d] {
-				return im.errorf("input shapes %v and %v differ outside axis %d", first.shape, v.shape, ax)
+				return nil, 0, im.errorf("input shapes %v and %v differ outside axis %d", first.shape, v.shape, ax)
 			}
 		}
 		shape[ax] += v.shape[ax]
+	}
+	return shape, ax, nil
+}
+
+// concatConsts folds a Concat of constants (shape arithmetic).
+func (im *importer) concatConsts(vals []*value, axis int64, name string) error {
+	first := vals[0]
+	for _, v := range vals {
+		if v.dtype != first.dtype {
+			return im.errorf("constant inputs of different types (%s and %s)", first.dtype, v.dtype)
+		}
+	}
+	shape, ax, err := im.concatShape(vals, first, axis)
+	if err != nil {
+		return err
 	}
 	outer, inner := numElements(shape[:ax]), numElements(shape[ax+1:])
 	var f32 []float32

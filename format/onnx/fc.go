@@ -14,11 +14,7 @@ func (im *importer) gemm(n *node) error {
 	if err != nil {
 		return err
 	}
-	bv, err := im.input(n, 1)
-	if err != nil {
-		return err
-	}
-	b, err := im.floats(bv)
+	bv, b, err := im.floatInput(n, 1)
 	if err != nil {
 		return err
 	}
@@ -63,13 +59,9 @@ func (im *importer) gemm(n *node) error {
 		}
 	}
 	var bias []float32
-	if cv, err := im.optionalInput(n, 2); err != nil {
+	if cv, c, err := im.optionalFloatInput(n, 2); err != nil {
 		return err
 	} else if cv != nil {
-		c, err := im.floats(cv)
-		if err != nil {
-			return err
-		}
 		if bias, err = im.rowBias(c, cv.shape, m, nOut); err != nil {
 			return err
 		}
@@ -159,11 +151,7 @@ func (im *importer) matMul(n *node) error {
 	if err != nil {
 		return err
 	}
-	bv, err := im.input(n, 1)
-	if err != nil {
-		return err
-	}
-	b, err := im.floats(bv)
+	bv, b, err := im.floatInput(n, 1)
 	if err != nil {
 		return err
 	}

@@ -135,6 +135,15 @@ func identity(rank int) []int {
 	return p
 }
 
+// orIdentity returns perm, or for nil (ONNX order) the identity of the
+// given rank, for loops over the stored dimensions.
+func orIdentity(perm []int, rank int) []int {
+	if perm == nil {
+		return identity(rank)
+	}
+	return perm
+}
+
 // isIdentity reports whether perm leaves dimensions in place.
 func isIdentity(perm []int) bool {
 	for i, d := range perm {
@@ -177,6 +186,16 @@ func inverse(perm []int) []int {
 	return inv
 }
 
+// keptPerm is the layout an op that works in any dimension order (MEAN,
+// PAD, CONCATENATION) can leave a value in: its own, but ONNX order for
+// a flattened value, whose columns no permutation describes.
+func (l layout) keptPerm() []int {
+	if l.flat != nil {
+		return nil
+	}
+	return l.perm
+}
+
 // storedShape is the .eqm shape of an activation of ONNX shape s laid
 // out by l.
 func (l layout) storedShape(s []int) []int {
@@ -186,11 +205,8 @@ func (l layout) storedShape(s []int) []int {
 // order is the sequence of ONNX dimensions larger than 1 in stored order:
 // two layouts of the same shape with the same order store the same bytes.
 func order(shape, perm []int) []int {
-	if perm == nil {
-		perm = identity(len(shape))
-	}
 	var o []int
-	for _, d := range perm {
+	for _, d := range orIdentity(perm, len(shape)) {
 		if shape[d] != 1 {
 			o = append(o, d)
 		}
@@ -515,6 +531,18 @@ func checkShape(shape []int, dt format.DType) error {
 		n *= d
 	}
 	return nil
+}
+
+// normAxis resolves an axis of a value of the given rank: ONNX counts
+// negative axes from the end.
+func (im *importer) normAxis(axis int64, rank int) (int, error) {
+	if axis < int64(-rank) || axis >= int64(rank) {
+		return 0, im.errorf("axis %d is out of range for rank %d", axis, rank)
+	}
+	if axis < 0 {
+		axis += int64(rank)
+	}
+	return int(axis), nil
 }
 
 func numElements(shape []int) int {

@@ -631,6 +631,14 @@ func TestImportErrors(t *testing.T) {
 			g.outputs = append(g.outputs, valueInfoMsg("bn", []int{1, 4}))
 			return g.build()
 		}, "training_mode"},
+		{"computed unsqueeze axes", func(g *tgraph) []byte {
+			// The axes input is an activation, not a constant: an error,
+			// not a panic.
+			g.input("a", 1)
+			g.node("Unsqueeze", []string{"x", "a"}, []string{"u"})
+			g.outputs = append(g.outputs, valueInfoMsg("u", []int{1, 1, 4}))
+			return g.build()
+		}, `"a" must be a constant`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -92,12 +92,7 @@ func (im *importer) tensorIn(v *value, perm []int) (int32, error) {
 // transpose emits a TRANSPOSE of tensor src, which holds a value of ONNX
 // shape shape in layout from, into layout to.
 func (im *importer) transpose(src int32, shape, from, to []int, name string) (int32, error) {
-	if from == nil {
-		from = identity(len(shape))
-	}
-	if to == nil {
-		to = identity(len(shape))
-	}
+	from, to = orIdentity(from, len(shape)), orIdentity(to, len(shape))
 	if len(shape) > 6 {
 		return 0, im.errorf("value %q (rank %d) would need a TRANSPOSE, which handles up to 6 dimensions", name, len(shape))
 	}

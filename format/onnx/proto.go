@@ -219,29 +219,36 @@ func (d *decoder) errorf(format string, args ...any) error {
 	return fmt.Errorf("%w: %s%s", errMalformed, where, fmt.Sprintf(format, args...))
 }
 
-// fields calls fn for every field of the message in b. fn gets the field's
-// number, wire type and its value bytes: for varints and fixed values the
-// decoded number in v, for length-delimited fields the payload in data.
-func (d *decoder) fields(b []byte, fn func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error) error {
+// field is one field of a message as fields reads it: for varints and
+// fixed values the decoded number in v, for length-delimited fields the
+// payload in data.
+type field struct {
+	num  protowire.Number
+	typ  protowire.Type
+	v    uint64
+	data []byte
+}
+
+// fields calls fn for every field of the message in b.
+func (d *decoder) fields(b []byte, fn func(f field) error) error {
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
 		if n < 0 {
 			return d.errorf("bad field tag: %v", protowire.ParseError(n))
 		}
 		b = b[n:]
-		var v uint64
-		var data []byte
+		f := field{num: num, typ: typ}
 		switch typ {
 		case protowire.VarintType:
-			v, n = protowire.ConsumeVarint(b)
+			f.v, n = protowire.ConsumeVarint(b)
 		case protowire.Fixed32Type:
 			var x uint32
 			x, n = protowire.ConsumeFixed32(b)
-			v = uint64(x)
+			f.v = uint64(x)
 		case protowire.Fixed64Type:
-			v, n = protowire.ConsumeFixed64(b)
+			f.v, n = protowire.ConsumeFixed64(b)
 		case protowire.BytesType:
-			data, n = protowire.ConsumeBytes(b)
+			f.data, n = protowire.ConsumeBytes(b)
 		case protowire.StartGroupType:
 			n = protowire.ConsumeFieldValue(num, typ, b)
 		default:
@@ -251,7 +258,7 @@ func (d *decoder) fields(b []byte, fn func(num protowire.Number, typ protowire.T
 			return d.errorf("field %d: %v", num, protowire.ParseError(n))
 		}
 		b = b[n:]
-		if err := fn(num, typ, v, data); err != nil {
+		if err := fn(f); err != nil {
 			return err
 		}
 	}
@@ -259,122 +266,137 @@ func (d *decoder) fields(b []byte, fn func(num protowire.Number, typ protowire.T
 }
 
 // want checks a known field's wire type.
-func (d *decoder) want(num protowire.Number, typ, want protowire.Type) error {
-	if typ != want {
-		return d.errorf("field %d has wire type %d, want %d", num, typ, want)
+func (d *decoder) want(f field, want protowire.Type) error {
+	if f.typ != want {
+		return d.errorf("field %d has wire type %d, want %d", f.num, f.typ, want)
 	}
 	return nil
 }
 
-// message decodes the sub-message in data with fn, naming it in errors.
-func (d *decoder) message(name string, data []byte, fn func([]byte) error) error {
+// varint returns a varint field's value.
+func (d *decoder) varint(f field) (int64, error) {
+	if err := d.want(f, protowire.VarintType); err != nil {
+		return 0, err
+	}
+	return int64(f.v), nil
+}
+
+// bytes returns a length-delimited field's payload (a slice of the file).
+func (d *decoder) bytes(f field) ([]byte, error) {
+	if err := d.want(f, protowire.BytesType); err != nil {
+		return nil, err
+	}
+	return f.data, nil
+}
+
+// str returns a string field's value.
+func (d *decoder) str(f field) (string, error) {
+	b, err := d.bytes(f)
+	return string(b), err
+}
+
+// message decodes the sub-message field f holds with fn, naming it in
+// errors.
+func (d *decoder) message(f field, name string, fn func([]byte) error) error {
+	if err := d.want(f, protowire.BytesType); err != nil {
+		return err
+	}
 	d.path = append(d.path, name)
-	err := fn(data)
+	err := fn(f.data)
 	d.path = d.path[:len(d.path)-1]
 	return err
 }
 
 // varints appends a repeated varint field, packed or not.
-func (d *decoder) varints(num protowire.Number, typ protowire.Type, v uint64, data []byte, list []int64) ([]int64, error) {
-	switch typ {
+func (d *decoder) varints(f field, list []int64) ([]int64, error) {
+	switch f.typ {
 	case protowire.VarintType:
-		return append(list, int64(v)), nil
+		return append(list, int64(f.v)), nil
 	case protowire.BytesType:
-		for len(data) > 0 {
+		for data := f.data; len(data) > 0; {
 			x, n := protowire.ConsumeVarint(data)
 			if n < 0 {
-				return nil, d.errorf("field %d: packed varint: %v", num, protowire.ParseError(n))
+				return nil, d.errorf("field %d: packed varint: %v", f.num, protowire.ParseError(n))
 			}
 			list = append(list, int64(x))
 			data = data[n:]
 		}
 		return list, nil
 	}
-	return nil, d.errorf("field %d has wire type %d, want a varint or packed varints", num, typ)
+	return nil, d.errorf("field %d has wire type %d, want a varint or packed varints", f.num, f.typ)
 }
 
 // float32s appends a repeated float field, packed or not.
-func (d *decoder) float32s(num protowire.Number, typ protowire.Type, v uint64, data []byte, list []float32) ([]float32, error) {
-	switch typ {
-	case protowire.Fixed32Type:
-		return append(list, math.Float32frombits(uint32(v))), nil
-	case protowire.BytesType:
-		if len(data)%4 != 0 {
-			return nil, d.errorf("field %d: packed floats take %d bytes, not a multiple of 4", num, len(data))
-		}
-		for i := 0; i < len(data); i += 4 {
-			x, _ := protowire.ConsumeFixed32(data[i:])
-			list = append(list, math.Float32frombits(x))
-		}
-		return list, nil
-	}
-	return nil, d.errorf("field %d has wire type %d, want fixed32 or packed fixed32", num, typ)
+func (d *decoder) float32s(f field, list []float32) ([]float32, error) {
+	return appendFixed(d, f, list, 4, "floats", func(bits uint64) float32 { return math.Float32frombits(uint32(bits)) })
 }
 
 // float64s appends a repeated double field, packed or not.
-func (d *decoder) float64s(num protowire.Number, typ protowire.Type, v uint64, data []byte, list []float64) ([]float64, error) {
-	switch typ {
-	case protowire.Fixed64Type:
-		return append(list, math.Float64frombits(v)), nil
+func (d *decoder) float64s(f field, list []float64) ([]float64, error) {
+	return appendFixed(d, f, list, 8, "doubles", math.Float64frombits)
+}
+
+// appendFixed appends a repeated fixed32 (size 4) or fixed64 (size 8)
+// field, packed or not, converting every value's bits with conv; what
+// names the values in errors.
+func appendFixed[T any](d *decoder, f field, list []T, size int, what string, conv func(bits uint64) T) ([]T, error) {
+	typ := protowire.Fixed32Type
+	if size == 8 {
+		typ = protowire.Fixed64Type
+	}
+	switch f.typ {
+	case typ:
+		return append(list, conv(f.v)), nil
 	case protowire.BytesType:
-		if len(data)%8 != 0 {
-			return nil, d.errorf("field %d: packed doubles take %d bytes, not a multiple of 8", num, len(data))
+		if len(f.data)%size != 0 {
+			return nil, d.errorf("field %d: packed %s take %d bytes, not a multiple of %d", f.num, what, len(f.data), size)
 		}
-		for i := 0; i < len(data); i += 8 {
-			x, _ := protowire.ConsumeFixed64(data[i:])
-			list = append(list, math.Float64frombits(x))
+		for i := 0; i < len(f.data); i += size {
+			var bits uint64
+			if size == 8 {
+				bits, _ = protowire.ConsumeFixed64(f.data[i:])
+			} else {
+				x, _ := protowire.ConsumeFixed32(f.data[i:])
+				bits = uint64(x)
+			}
+			list = append(list, conv(bits))
 		}
 		return list, nil
 	}
-	return nil, d.errorf("field %d has wire type %d, want fixed64 or packed fixed64", num, typ)
+	return nil, d.errorf("field %d has wire type %d, want fixed%d or packed fixed%d", f.num, f.typ, 8*size, 8*size)
 }
 
 // decodeModel decodes a ModelProto.
 func decodeModel(b []byte) (*model, error) {
 	d := &decoder{}
 	m := &model{}
-	err := d.fields(b, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error {
-		switch num {
+	err := d.fields(b, func(f field) (err error) {
+		switch f.num {
 		case modelIRVersion:
-			if err := d.want(num, typ, protowire.VarintType); err != nil {
-				return err
-			}
-			m.irVersion = int64(v)
-		case modelProducerName, modelProducerVer, modelDocString:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
-			switch num {
-			case modelProducerName:
-				m.producer = string(data)
-			case modelProducerVer:
-				m.producerVersion = string(data)
-			default:
-				m.docString = string(data)
-			}
+			m.irVersion, err = d.varint(f)
+		case modelProducerName:
+			m.producer, err = d.str(f)
+		case modelProducerVer:
+			m.producerVersion, err = d.str(f)
+		case modelDocString:
+			m.docString, err = d.str(f)
 		case modelOpsetImport:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
 			if len(m.opsets) >= maxList {
 				return d.errorf("more than %d opset imports", maxList)
 			}
 			var o opset
-			if err := d.message("opset_import", data, func(b []byte) error { return d.opset(b, &o) }); err != nil {
+			if err := d.message(f, "opset_import", func(b []byte) error { return d.opset(b, &o) }); err != nil {
 				return err
 			}
 			m.opsets = append(m.opsets, o)
 		case modelGraph:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
 			if m.graph != nil {
 				return d.errorf("more than one graph")
 			}
 			m.graph = &graph{}
-			return d.message("graph", data, func(b []byte) error { return d.graph(b, m.graph) })
+			return d.message(f, "graph", func(b []byte) error { return d.graph(b, m.graph) })
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -383,57 +405,39 @@ func decodeModel(b []byte) (*model, error) {
 }
 
 func (d *decoder) opset(b []byte, o *opset) error {
-	return d.fields(b, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error {
-		switch num {
+	return d.fields(b, func(f field) (err error) {
+		switch f.num {
 		case opsetDomain:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
-			o.domain = string(data)
+			o.domain, err = d.str(f)
 		case opsetVersion:
-			if err := d.want(num, typ, protowire.VarintType); err != nil {
-				return err
-			}
-			o.version = int64(v)
+			o.version, err = d.varint(f)
 		}
-		return nil
+		return err
 	})
 }
 
 func (d *decoder) graph(b []byte, g *graph) error {
-	return d.fields(b, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error {
-		switch num {
+	return d.fields(b, func(f field) (err error) {
+		switch f.num {
 		case graphName:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
-			g.name = string(data)
+			g.name, err = d.str(f)
 		case graphNode:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
 			if len(g.nodes) >= maxNodes {
 				return d.errorf("more than %d nodes", maxNodes)
 			}
 			n := &node{}
 			g.nodes = append(g.nodes, n)
-			return d.message(fmt.Sprintf("node[%d]", len(g.nodes)-1), data, func(b []byte) error { return d.node(b, n) })
+			return d.message(f, fmt.Sprintf("node[%d]", len(g.nodes)-1), func(b []byte) error { return d.node(b, n) })
 		case graphInitializer:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
 			if len(g.initializers) >= maxValues {
 				return d.errorf("more than %d initializers", maxValues)
 			}
 			t := &tensor{}
 			g.initializers = append(g.initializers, t)
-			return d.message(fmt.Sprintf("initializer[%d]", len(g.initializers)-1), data, func(b []byte) error { return d.tensor(b, t) })
+			return d.message(f, fmt.Sprintf("initializer[%d]", len(g.initializers)-1), func(b []byte) error { return d.tensor(b, t) })
 		case graphInput, graphOutput, graphValueInfo:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
 			list, name := &g.inputs, "input"
-			switch num {
+			switch f.num {
 			case graphOutput:
 				list, name = &g.outputs, "output"
 			case graphValueInfo:
@@ -444,94 +448,70 @@ func (d *decoder) graph(b []byte, g *graph) error {
 			}
 			vi := &valueInfo{}
 			*list = append(*list, vi)
-			return d.message(fmt.Sprintf("%s[%d]", name, len(*list)-1), data, func(b []byte) error { return d.valueInfo(b, vi) })
+			return d.message(f, fmt.Sprintf("%s[%d]", name, len(*list)-1), func(b []byte) error { return d.valueInfo(b, vi) })
 		case graphSparseInitializer:
 			g.sparse = true
 		}
-		return nil
+		return err
 	})
 }
 
 func (d *decoder) node(b []byte, n *node) error {
-	return d.fields(b, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error {
-		switch num {
+	return d.fields(b, func(f field) (err error) {
+		switch f.num {
 		case nodeInput, nodeOutput:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
 			list := &n.inputs
-			if num == nodeOutput {
+			if f.num == nodeOutput {
 				list = &n.outputs
 			}
 			if len(*list) >= maxList {
 				return d.errorf("more than %d inputs or outputs", maxList)
 			}
-			*list = append(*list, string(data))
-		case nodeName, nodeOpType, nodeDomain:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
-			switch num {
-			case nodeName:
-				n.name = string(data)
-			case nodeOpType:
-				n.opType = string(data)
-			default:
-				n.domain = string(data)
-			}
+			name, err := d.str(f)
+			*list = append(*list, name)
+			return err
+		case nodeName:
+			n.name, err = d.str(f)
+		case nodeOpType:
+			n.opType, err = d.str(f)
+		case nodeDomain:
+			n.domain, err = d.str(f)
 		case nodeAttribute:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
 			if len(n.attrs) >= maxList {
 				return d.errorf("more than %d attributes", maxList)
 			}
 			a := &attribute{}
 			n.attrs = append(n.attrs, a)
-			return d.message(fmt.Sprintf("attribute[%d]", len(n.attrs)-1), data, func(b []byte) error { return d.attribute(b, a) })
+			return d.message(f, fmt.Sprintf("attribute[%d]", len(n.attrs)-1), func(b []byte) error { return d.attribute(b, a) })
 		}
-		return nil
+		return err
 	})
 }
 
 func (d *decoder) attribute(b []byte, a *attribute) error {
-	return d.fields(b, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) (err error) {
-		switch num {
+	return d.fields(b, func(f field) (err error) {
+		switch f.num {
 		case attrName:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
-			a.name = string(data)
+			a.name, err = d.str(f)
 		case attrType:
-			if err := d.want(num, typ, protowire.VarintType); err != nil {
-				return err
-			}
-			a.typ = int64(v)
+			a.typ, err = d.varint(f)
 		case attrF:
-			if err := d.want(num, typ, protowire.Fixed32Type); err != nil {
-				return err
+			if err = d.want(f, protowire.Fixed32Type); err == nil {
+				a.f, a.hasF = math.Float32frombits(uint32(f.v)), true
 			}
-			a.f, a.hasF = math.Float32frombits(uint32(v)), true
 		case attrI:
-			if err := d.want(num, typ, protowire.VarintType); err != nil {
-				return err
-			}
-			a.i, a.hasI = int64(v), true
+			a.i, err = d.varint(f)
+			a.hasI = err == nil
 		case attrS:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
-			a.s, a.hasS = data, true
+			a.s, err = d.bytes(f)
+			a.hasS = err == nil
 		case attrT:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
 			a.t = &tensor{}
-			return d.message("t", data, func(b []byte) error { return d.tensor(b, a.t) })
+			return d.message(f, "t", func(b []byte) error { return d.tensor(b, a.t) })
 		case attrFloats:
-			a.floats, err = d.float32s(num, typ, v, data, a.floats)
+			a.floats, err = d.float32s(f, a.floats)
 		case attrInts:
-			a.ints, err = d.varints(num, typ, v, data, a.ints)
+			a.ints, err = d.varints(f, a.ints)
 		case attrRefAttrName:
 			a.ref = true
 		}
@@ -540,85 +520,65 @@ func (d *decoder) attribute(b []byte, a *attribute) error {
 }
 
 func (d *decoder) tensor(b []byte, t *tensor) error {
-	return d.fields(b, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) (err error) {
-		switch num {
+	return d.fields(b, func(f field) (err error) {
+		switch f.num {
 		case tensorDims:
-			t.dims, err = d.varints(num, typ, v, data, t.dims)
+			t.dims, err = d.varints(f, t.dims)
 		case tensorDataType:
-			if err := d.want(num, typ, protowire.VarintType); err != nil {
-				return err
-			}
-			t.dataType = int64(v)
+			t.dataType, err = d.varint(f)
 		case tensorSegment:
 			t.segment = true
 		case tensorFloatData:
-			t.floats, err = d.float32s(num, typ, v, data, t.floats)
+			t.floats, err = d.float32s(f, t.floats)
 		case tensorInt32Data:
 			var list []int64
-			list, err = d.varints(num, typ, v, data, nil)
+			list, err = d.varints(f, nil)
 			for _, x := range list {
 				t.int32s = append(t.int32s, int32(x))
 			}
 		case tensorInt64Data:
-			t.int64s, err = d.varints(num, typ, v, data, t.int64s)
+			t.int64s, err = d.varints(f, t.int64s)
 		case tensorName:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
-			t.name = string(data)
+			t.name, err = d.str(f)
 		case tensorRawData:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
-			t.raw, t.hasRaw = data, true
+			t.raw, err = d.bytes(f)
+			t.hasRaw = err == nil
 		case tensorDoubleData:
-			t.doubles, err = d.float64s(num, typ, v, data, t.doubles)
+			t.doubles, err = d.float64s(f, t.doubles)
 		case tensorUint64Data:
 			var list []int64
-			list, err = d.varints(num, typ, v, data, nil)
+			list, err = d.varints(f, nil)
 			for _, x := range list {
 				t.uint64s = append(t.uint64s, uint64(x))
 			}
 		case tensorExternalData:
 			t.external = true
 		case tensorDataLocation:
-			if err := d.want(num, typ, protowire.VarintType); err != nil {
-				return err
-			}
-			if v != 0 {
-				t.external = true
-			}
+			var loc int64
+			loc, err = d.varint(f)
+			t.external = t.external || loc != 0
 		}
 		return err
 	})
 }
 
 func (d *decoder) valueInfo(b []byte, vi *valueInfo) error {
-	return d.fields(b, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error {
-		switch num {
+	return d.fields(b, func(f field) (err error) {
+		switch f.num {
 		case valueName:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
-			vi.name = string(data)
+			vi.name, err = d.str(f)
 		case valueType:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
-			return d.message("type", data, func(b []byte) error { return d.typeProto(b, vi) })
+			return d.message(f, "type", func(b []byte) error { return d.typeProto(b, vi) })
 		}
-		return nil
+		return err
 	})
 }
 
 func (d *decoder) typeProto(b []byte, vi *valueInfo) error {
-	return d.fields(b, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error {
-		switch num {
+	return d.fields(b, func(f field) error {
+		switch f.num {
 		case typeTensor:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
-			return d.message("tensor_type", data, func(b []byte) error { return d.tensorType(b, vi) })
+			return d.message(f, "tensor_type", func(b []byte) error { return d.tensorType(b, vi) })
 		case 4, 5, 9, 8: // sequence, map, optional, sparse tensor
 			vi.notTensor = true
 		}
@@ -627,50 +587,44 @@ func (d *decoder) typeProto(b []byte, vi *valueInfo) error {
 }
 
 func (d *decoder) tensorType(b []byte, vi *valueInfo) error {
-	return d.fields(b, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error {
-		switch num {
+	return d.fields(b, func(f field) (err error) {
+		switch f.num {
 		case tensorTypeElem:
-			if err := d.want(num, typ, protowire.VarintType); err != nil {
-				return err
-			}
-			vi.elemType = int64(v)
+			vi.elemType, err = d.varint(f)
 		case tensorTypeShape:
-			if err := d.want(num, typ, protowire.BytesType); err != nil {
-				return err
-			}
-			vi.hasShape = true
-			return d.message("shape", data, func(b []byte) error {
-				return d.fields(b, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error {
-					if num != shapeDim {
-						return nil
-					}
-					if err := d.want(num, typ, protowire.BytesType); err != nil {
-						return err
-					}
-					if len(vi.dims) >= maxList {
-						return d.errorf("more than %d dimensions", maxList)
-					}
-					var dm dim
-					err := d.fields(data, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error {
-						switch num {
-						case dimValue:
-							if err := d.want(num, typ, protowire.VarintType); err != nil {
-								return err
-							}
-							dm.value, dm.hasValue = int64(v), true
-						case dimParam:
-							if err := d.want(num, typ, protowire.BytesType); err != nil {
-								return err
-							}
-							dm.param = string(data)
-						}
-						return nil
-					})
-					vi.dims = append(vi.dims, dm)
-					return err
-				})
+			return d.message(f, "shape", func(b []byte) error {
+				vi.hasShape = true
+				return d.shape(b, vi)
 			})
 		}
-		return nil
+		return err
+	})
+}
+
+// shape decodes a TensorShapeProto's dimensions into vi.dims.
+func (d *decoder) shape(b []byte, vi *valueInfo) error {
+	return d.fields(b, func(f field) error {
+		if f.num != shapeDim {
+			return nil
+		}
+		if err := d.want(f, protowire.BytesType); err != nil {
+			return err
+		}
+		if len(vi.dims) >= maxList {
+			return d.errorf("more than %d dimensions", maxList)
+		}
+		var dm dim
+		err := d.fields(f.data, func(f field) (err error) {
+			switch f.num {
+			case dimValue:
+				dm.value, err = d.varint(f)
+				dm.hasValue = err == nil
+			case dimParam:
+				dm.param, err = d.str(f)
+			}
+			return err
+		})
+		vi.dims = append(vi.dims, dm)
+		return err
 	})
 }

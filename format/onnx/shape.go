@@ -57,26 +57,19 @@ func (im *importer) reshapeTo(x *value, shape []int, name string) error {
 }
 
 func (im *importer) flatten(n *node) error {
-	x, err := im.input(n, 0)
+	x, err := im.decodedInput(n, 0)
 	if err != nil {
 		return err
-	}
-	if x.isConst {
-		if _, err := im.constShape(x); err != nil {
-			return err
-		}
 	}
 	axis, err := im.intAttr(n, "axis", 1)
 	if err != nil {
 		return err
 	}
-	r := len(x.shape)
-	if axis < int64(-r) || axis > int64(r) {
-		return im.errorf("axis %d is out of range for rank %d", axis, r)
-	}
-	ax := int(axis)
-	if ax < 0 {
-		ax += r
+	ax := len(x.shape) // Flatten also takes the rank itself as axis: [size, 1]
+	if axis != int64(ax) {
+		if ax, err = im.normAxis(axis, len(x.shape)); err != nil {
+			return err
+		}
 	}
 	name, err := im.output(n)
 	if err != nil {
@@ -86,20 +79,11 @@ func (im *importer) flatten(n *node) error {
 }
 
 func (im *importer) reshapeOp(n *node) error {
-	x, err := im.input(n, 0)
+	x, err := im.decodedInput(n, 0)
 	if err != nil {
 		return err
 	}
-	if x.isConst {
-		if _, err := im.constShape(x); err != nil {
-			return err
-		}
-	}
-	sv, err := im.input(n, 1)
-	if err != nil {
-		return err
-	}
-	spec, err := im.ints(sv)
+	_, spec, err := im.intInput(n, 1)
 	if err != nil {
 		return err
 	}
@@ -151,13 +135,11 @@ func (im *importer) reshapeOp(n *node) error {
 func (im *importer) axesOf(n *node, input int, fromInput bool, rank int) ([]int, bool, error) {
 	var raw []int64
 	if fromInput {
-		v, err := im.optionalInput(n, input)
+		v, x, err := im.optionalIntInput(n, input)
 		if err != nil || v == nil {
 			return nil, false, err
 		}
-		if raw, err = im.ints(v); err != nil {
-			return nil, false, err
-		}
+		raw = x
 	} else {
 		a := attr(n, "axes")
 		if a == nil {
@@ -167,13 +149,11 @@ func (im *importer) axesOf(n *node, input int, fromInput bool, rank int) ([]int,
 	}
 	axes := make([]int, len(raw))
 	for i, a := range raw {
-		if a < int64(-rank) || a >= int64(rank) {
-			return nil, false, im.errorf("axis %d is out of range for rank %d", a, rank)
+		ax, err := im.normAxis(a, rank)
+		if err != nil {
+			return nil, false, err
 		}
-		if a < 0 {
-			a += int64(rank)
-		}
-		axes[i] = int(a)
+		axes[i] = ax
 	}
 	sorted := slices.Clone(axes)
 	slices.Sort(sorted)
@@ -185,14 +165,9 @@ func (im *importer) axesOf(n *node, input int, fromInput bool, rank int) ([]int,
 
 // squeeze translates Squeeze and Unsqueeze as reshapes.
 func (im *importer) squeeze(n *node, unsqueeze bool) error {
-	x, err := im.input(n, 0)
+	x, err := im.decodedInput(n, 0)
 	if err != nil {
 		return err
-	}
-	if x.isConst {
-		if _, err := im.constShape(x); err != nil {
-			return err
-		}
 	}
 	rank := len(x.shape)
 	if unsqueeze {
@@ -201,14 +176,10 @@ func (im *importer) squeeze(n *node, unsqueeze bool) error {
 			if a := attr(n, "axes"); a != nil {
 				count = len(a.ints)
 			}
-		} else if v, err := im.optionalInput(n, 1); err != nil {
+		} else if _, raw, err := im.optionalIntInput(n, 1); err != nil {
 			return err
-		} else if v != nil {
-			s, err := im.constShape(v)
-			if err != nil {
-				return err
-			}
-			count = numElements(s)
+		} else {
+			count = len(raw)
 		}
 		rank += count
 		if rank > format.MaxRank {
@@ -262,14 +233,9 @@ func (im *importer) squeeze(n *node, unsqueeze bool) error {
 // transposeOp translates Transpose: a constant is transposed at import;
 // an activation keeps its bytes and only its layout changes.
 func (im *importer) transposeOp(n *node) error {
-	x, err := im.input(n, 0)
+	x, err := im.decodedInput(n, 0)
 	if err != nil {
 		return err
-	}
-	if x.isConst {
-		if _, err := im.constShape(x); err != nil {
-			return err
-		}
 	}
 	r := len(x.shape)
 	q, ok, err := im.intsAttr(n, "perm", r, 0, int64(max(r-1, 0)))
@@ -319,10 +285,7 @@ func (im *importer) transposeOp(n *node) error {
 	}
 	// Stored dimension i holds input dimension pin[i], which is output
 	// dimension qinv[pin[i]].
-	pin := src.lay.perm
-	if pin == nil {
-		pin = identity(r)
-	}
+	pin := orIdentity(src.lay.perm, r)
 	qinv := inverse(q)
 	pout := make([]int, r)
 	for i, d := range pin {
@@ -364,17 +327,12 @@ func (im *importer) reduceMean(n *node) error {
 		}
 		axes = identity(r)
 	}
-	perm := x.lay.perm
-	if x.lay.flat != nil {
-		perm = nil
-	}
+	perm := x.lay.keptPerm()
 	in, err := im.tensorIn(x, perm)
 	if err != nil {
 		return err
 	}
-	if perm == nil {
-		perm = identity(r)
-	}
+	perm = orIdentity(perm, r)
 	inv := inverse(perm)
 	reduced := make([]bool, r)
 	stored := make([]int32, len(axes))
@@ -437,11 +395,7 @@ func (im *importer) pad(n *node) error {
 	if mode != "constant" {
 		return im.errorf("mode %q is not supported (only constant)", mode)
 	}
-	pv, err := im.input(n, 1)
-	if err != nil {
-		return err
-	}
-	pads, err := im.ints(pv)
+	_, pads, err := im.intInput(n, 1)
 	if err != nil {
 		return err
 	}
@@ -468,13 +422,9 @@ func (im *importer) pad(n *node) error {
 		before[a], after[a] = int(b), int(e)
 	}
 	var value float32
-	if cv, err := im.optionalInput(n, 2); err != nil {
+	if cv, c, err := im.optionalFloatInput(n, 2); err != nil {
 		return err
 	} else if cv != nil {
-		c, err := im.floats(cv)
-		if err != nil {
-			return err
-		}
 		if len(c) != 1 {
 			return im.errorf("constant_value has %d values, want 1", len(c))
 		}
@@ -484,10 +434,7 @@ func (im *importer) pad(n *node) error {
 	if err != nil {
 		return err
 	}
-	perm := x.lay.perm
-	if x.lay.flat != nil {
-		perm = nil
-	}
+	perm := x.lay.keptPerm()
 	in, err := im.tensorIn(x, perm)
 	if err != nil {
 		return err
@@ -562,14 +509,9 @@ func (im *importer) constant(n *node) error {
 
 // shapeOp folds Shape: every shape is known at import.
 func (im *importer) shapeOp(n *node) error {
-	x, err := im.input(n, 0)
+	x, err := im.decodedInput(n, 0)
 	if err != nil {
 		return err
-	}
-	if x.isConst {
-		if _, err := im.constShape(x); err != nil {
-			return err
-		}
 	}
 	r := int64(len(x.shape))
 	start, err := im.intAttr(n, "start", 0)
@@ -615,7 +557,7 @@ func (im *importer) gather(n *node) error {
 	if err != nil {
 		return err
 	}
-	if _, err := im.constShape(x); err != nil {
+	if err := im.decode(x); err != nil {
 		return err
 	}
 	axis, err := im.intAttr(n, "axis", 0)
