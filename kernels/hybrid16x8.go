@@ -79,43 +79,166 @@ func (p *Conv16x8Params) Check() error {
 	return p.Requant16.validate(p.OutC)
 }
 
-// Conv16x8 runs a 16x8 convolution. It needs no scratch and does not
-// allocate.
-func Conv16x8(p *Conv16x8Params, in, out []int16) {
+// Conv16x8ScratchSize returns the scratch bytes Conv16x8 needs: two
+// gathered patches, the pair packed, and two rows of accumulators.
+func Conv16x8ScratchSize(p *Conv16x8Params) int {
 	k := p.KH * p.KW * p.InC
-	for b := 0; b < p.Batches; b++ {
-		img := in[b*p.InH*p.InW*p.InC:]
-		for y := 0; y < p.OutH; y++ {
-			for x := 0; x < p.OutW; x++ {
-				o := out[((b*p.OutH+y)*p.OutW+x)*p.OutC:][:p.OutC]
-				for oc := range o {
-					w := p.Weights[oc*k : (oc+1)*k]
-					var acc int64
-					for ky := 0; ky < p.KH; ky++ {
-						iy := y*p.StrideH - p.PadH + ky*p.DilationH
-						if iy < 0 || iy >= p.InH {
-							continue
-						}
-						for kx := 0; kx < p.KW; kx++ {
-							ix := x*p.StrideW - p.PadW + kx*p.DilationW
-							if ix < 0 || ix >= p.InW {
-								continue
-							}
-							src := img[(iy*p.InW+ix)*p.InC:][:p.InC]
-							wt := w[(ky*p.KW+kx)*p.InC:][:p.InC]
-							for ic, v := range src {
-								acc += int64(wt[ic]) * int64(v)
-							}
-						}
-					}
-					if p.Bias != nil {
-						acc += p.Bias[oc]
-					}
-					o[oc] = p.apply(acc, oc)
+	return 2*carveSize[int16](k) + carveSize[int64](k) + carveSize[int64](2*p.OutC)
+}
+
+// Conv16x8 runs a 16x8 convolution. It does not allocate.
+//
+// Output pixels go in pairs: their windows are gathered into patches (taps
+// outside the input read 0, the zero point, so they add nothing) and
+// packed two to an int64, a + b·2^32, so that one 64-bit multiply by a
+// weight makes both pixels' products. A product is at most 2^22 in
+// magnitude, so the low lane holds the sum of pairChunk of them exactly
+// and the lanes are split after every pairChunk taps.
+func Conv16x8(p *Conv16x8Params, in, out []int16, scratch []byte) {
+	k := p.KH * p.KW * p.InC
+	pa, pb := carve[int16](&scratch, k), carve[int16](&scratch, k)
+	xp := carve[int64](&scratch, k)
+	acc := carve[int64](&scratch, 2*p.OutC)
+	npix := p.Batches * p.OutH * p.OutW
+	in = in[:p.inSize()]
+	for q := 0; q < npix; q += 2 {
+		p.gather16(pa, in, q)
+		if q+1 == npix {
+			p.Requant16.rows(out[q*p.OutC:(q+1)*p.OutC], pa, p.Weights, p.Bias)
+			break
+		}
+		p.gather16(pb, in, q+1)
+		for i := range xp {
+			xp[i] = int64(pa[i]) + int64(pb[i])<<32
+		}
+		pairAccumulate(acc[:p.OutC], acc[p.OutC:], xp, p.Weights)
+		for i, a := range [2][]int64{acc[:p.OutC], acc[p.OutC:]} {
+			o := out[(q+i)*p.OutC : (q+i+1)*p.OutC]
+			for c, v := range a {
+				if p.Bias != nil {
+					v += p.Bias[c]
 				}
+				o[c] = p.apply(v, c)
 			}
 		}
 	}
+}
+
+// gather16 copies the window of output pixel q into patch in [KH][KW][InC]
+// order, zeros for taps outside the input.
+func (p *Conv16x8Params) gather16(patch, in []int16, q int) {
+	y0, x0, boff := p.origin(q)
+	t := 0
+	for ky := range p.KH {
+		iy := y0 + ky*p.DilationH
+		for kx := range p.KW {
+			ix := x0 + kx*p.DilationW
+			dst := patch[t : t+p.InC]
+			if uint(iy) < uint(p.InH) && uint(ix) < uint(p.InW) {
+				copy(dst, in[boff+(iy*p.InW+ix)*p.InC:])
+			} else {
+				clear(dst)
+			}
+			t += p.InC
+		}
+	}
+}
+
+// pairChunk is how many int16·int8 products, each at most 2^15·2^7 in
+// magnitude, one 32-bit lane sums without overflow.
+const pairChunk = (1<<31 - 1) >> 22
+
+// pairAccumulate sets a[c] and b[c] to the dot products of weight row c
+// (rows of len(xp)) with the two patches packed in xp, four rows at a time.
+func pairAccumulate(a, b []int64, xp []int64, w []int8) {
+	k := len(xp)
+	c := 0
+	for ; c+4 <= len(a); c += 4 {
+		var sa, sb [4]int64
+		for t := 0; t < k; t += pairChunk {
+			e := min(t+pairChunk, k)
+			var s [4]int64
+			s[0], s[1], s[2], s[3] = dotPairs4(xp[t:e], w[c*k+t:c*k+e], w[(c+1)*k+t:(c+1)*k+e], w[(c+2)*k+t:(c+2)*k+e], w[(c+3)*k+t:(c+3)*k+e])
+			for i, v := range s {
+				lo := int64(int32(v)) // the low lane, sign-extended
+				sa[i] += lo
+				sb[i] += (v - lo) >> 32
+			}
+		}
+		copy(a[c:c+4], sa[:])
+		copy(b[c:c+4], sb[:])
+	}
+	for ; c < len(a); c++ {
+		row := w[c*k : (c+1)*k]
+		var sa, sb int64
+		for t := 0; t < k; t += pairChunk {
+			e := min(t+pairChunk, k)
+			var v int64
+			for i, x := range xp[t:e] {
+				v += x * int64(row[t+i])
+			}
+			lo := int64(int32(v))
+			sa += lo
+			sb += (v - lo) >> 32
+		}
+		a[c], b[c] = sa, sb
+	}
+}
+
+// dotPairs4 is the pair core: four weight rows times lane-packed pixel
+// pairs.
+func dotPairs4(xp []int64, w0, w1, w2, w3 []int8) (s0, s1, s2, s3 int64) {
+	n := len(xp)
+	w0, w1, w2, w3 = w0[:n], w1[:n], w2[:n], w3[:n]
+	for i, x := range xp {
+		s0 += x * int64(w0[i])
+		s1 += x * int64(w1[i])
+		s2 += x * int64(w2[i])
+		s3 += x * int64(w3[i])
+	}
+	return
+}
+
+// rows sets o[c] to the requantized dot product of x with weight row c
+// (rows of len(x)) plus bias[c], four rows at a time.
+func (r *Requant16) rows(o []int16, x []int16, w []int8, bias []int64) {
+	k := len(x)
+	c := 0
+	for ; c+4 <= len(o); c += 4 {
+		var acc [4]int64
+		acc[0], acc[1], acc[2], acc[3] = dot16x8Rows4(x, w[c*k:(c+1)*k], w[(c+1)*k:(c+2)*k], w[(c+2)*k:(c+3)*k], w[(c+3)*k:(c+4)*k])
+		for i, a := range acc {
+			if bias != nil {
+				a += bias[c+i]
+			}
+			o[c+i] = r.apply(a, c+i)
+		}
+	}
+	for ; c < len(o); c++ {
+		var a int64
+		for i, v := range x {
+			a += int64(w[c*k+i]) * int64(v)
+		}
+		if bias != nil {
+			a += bias[c]
+		}
+		o[c] = r.apply(a, c)
+	}
+}
+
+// dot16x8Rows4 is the 16x8 core: x times four int8 weight rows, in int64
+// as the reference accumulates.
+func dot16x8Rows4(x []int16, w0, w1, w2, w3 []int8) (s0, s1, s2, s3 int64) {
+	n := len(x)
+	w0, w1, w2, w3 = w0[:n], w1[:n], w2[:n], w3[:n]
+	for i, v := range x {
+		x := int64(v)
+		s0 += x * int64(w0[i])
+		s1 += x * int64(w1[i])
+		s2 += x * int64(w2[i])
+		s3 += x * int64(w3[i])
+	}
+	return
 }
 
 // Depthwise16x8Params is a 16x8 DEPTHWISE_CONV_2D; output channel
@@ -145,36 +268,50 @@ func (p *Depthwise16x8Params) Check() error {
 	return p.Requant16.validate(p.OutC)
 }
 
-// Depthwise16x8 runs a 16x8 depthwise convolution. It needs no scratch and
-// does not allocate.
-func Depthwise16x8(p *Depthwise16x8Params, in, out []int16) {
-	for b := 0; b < p.Batches; b++ {
-		img := in[b*p.InH*p.InW*p.InC:]
-		for y := 0; y < p.OutH; y++ {
-			for x := 0; x < p.OutW; x++ {
-				o := out[((b*p.OutH+y)*p.OutW+x)*p.OutC:][:p.OutC]
-				for oc := range o {
-					ic := oc / p.DepthMul
-					var acc int64
-					for ky := 0; ky < p.KH; ky++ {
-						iy := y*p.StrideH - p.PadH + ky*p.DilationH
-						if iy < 0 || iy >= p.InH {
-							continue
-						}
-						for kx := 0; kx < p.KW; kx++ {
-							ix := x*p.StrideW - p.PadW + kx*p.DilationW
-							if ix < 0 || ix >= p.InW {
-								continue
-							}
-							acc += int64(p.Weights[(ky*p.KW+kx)*p.OutC+oc]) * int64(img[(iy*p.InW+ix)*p.InC+ic])
-						}
+// Depthwise16x8ScratchSize returns the scratch bytes Depthwise16x8 needs:
+// one row of accumulators.
+func Depthwise16x8ScratchSize(p *Depthwise16x8Params) int { return carveSize[int64](p.OutC) }
+
+// Depthwise16x8 runs a 16x8 depthwise convolution. It does not allocate.
+// Each output pixel's channels accumulate together, tap by tap, over the
+// taps inside the input.
+func Depthwise16x8(p *Depthwise16x8Params, in, out []int16, scratch []byte) {
+	acc := carve[int64](&scratch, p.OutC)
+	npix := p.Batches * p.OutH * p.OutW
+	in = in[:p.inSize()]
+	for q := range npix {
+		y0, x0, boff := p.origin(q)
+		clear(acc)
+		for ky := range p.KH {
+			iy := y0 + ky*p.DilationH
+			if uint(iy) >= uint(p.InH) {
+				continue
+			}
+			for kx := range p.KW {
+				ix := x0 + kx*p.DilationW
+				if uint(ix) >= uint(p.InW) {
+					continue
+				}
+				x := in[boff+(iy*p.InW+ix)*p.InC:][:p.InC]
+				w := p.Weights[(ky*p.KW+kx)*p.OutC:][:p.OutC]
+				if p.DepthMul == 1 {
+					w, a := w[:len(x)], acc[:len(x)]
+					for c, v := range x {
+						a[c] += int64(w[c]) * int64(v)
 					}
-					if p.Bias != nil {
-						acc += p.Bias[oc]
-					}
-					o[oc] = p.apply(acc, oc)
+					continue
+				}
+				for oc := range acc {
+					acc[oc] += int64(w[oc]) * int64(x[oc/p.DepthMul])
 				}
 			}
+		}
+		o := out[q*p.OutC : (q+1)*p.OutC]
+		for oc, a := range acc {
+			if p.Bias != nil {
+				a += p.Bias[oc]
+			}
+			o[oc] = p.apply(a, oc)
 		}
 	}
 }
@@ -205,18 +342,6 @@ func (p *FC16x8Params) Check() error {
 // not allocate.
 func FC16x8(p *FC16x8Params, in, out []int16) {
 	for b := 0; b < p.Batches; b++ {
-		x := in[b*p.Depth : (b+1)*p.Depth]
-		o := out[b*p.OutC : (b+1)*p.OutC]
-		for oc := range o {
-			w := p.Weights[oc*p.Depth : (oc+1)*p.Depth]
-			var acc int64
-			for d, v := range x {
-				acc += int64(w[d]) * int64(v)
-			}
-			if p.Bias != nil {
-				acc += p.Bias[oc]
-			}
-			o[oc] = p.apply(acc, oc)
-		}
+		p.Requant16.rows(out[b*p.OutC:(b+1)*p.OutC], in[b*p.Depth:(b+1)*p.Depth], p.Weights, p.Bias)
 	}
 }

@@ -52,11 +52,23 @@ func TestRequant16(t *testing.T) {
 
 func TestConv16x8(t *testing.T) {
 	r := rand.New(rand.NewPCG(6, 6))
-	g := ConvGeom{Batches: 2, InH: 6, InW: 5, InC: 3, KH: 3, KW: 2, StrideH: 2, StrideW: 1, DilationH: 1, DilationW: 2, PadH: 1, PadW: 1, OutH: 3, OutW: 5, OutC: 4}
+	for _, g := range []ConvGeom{
+		// 6 output channels: a group of four and two single rows; 3
+		// batches of 3×5 pixels: pixel pairs, across batches, and an odd
+		// last one.
+		{Batches: 3, InH: 6, InW: 5, InC: 3, KH: 3, KW: 2, StrideH: 2, StrideW: 1, DilationH: 1, DilationW: 2, PadH: 1, PadW: 1, OutH: 3, OutW: 5, OutC: 6},
+		// 576 taps: more than one 32-bit lane sums.
+		{Batches: 1, InH: 3, InW: 3, InC: 64, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, PadH: 1, PadW: 1, OutH: 3, OutW: 3, OutC: 6},
+	} {
+		conv16x8Case(t, r, g)
+	}
+}
+
+func conv16x8Case(t *testing.T, r *rand.Rand, g ConvGeom) {
 	k := g.KH * g.KW * g.InC
-	p := &Conv16x8Params{ConvGeom: g, Weights: randWeights(r, g.OutC*k), Bias: []int64{1 << 20, -5, 0, 123456}}
+	p := &Conv16x8Params{ConvGeom: g, Weights: randWeights(r, g.OutC*k), Bias: []int64{1 << 20, -5, 0, 123456, -77777, 31}}
 	var err error
-	if p.Requant16, err = NewRequant16(0.001, []float32{0.01, 0.003, 0.0071, 0.02}, 0.002, g.OutC); err != nil {
+	if p.Requant16, err = NewRequant16(0.001, []float32{0.01, 0.003, 0.0071, 0.02, 0.0042, 0.015}, 0.002, g.OutC); err != nil {
 		t.Fatal(err)
 	}
 	p.Min, p.Max = -30000, 30000
@@ -65,7 +77,7 @@ func TestConv16x8(t *testing.T) {
 	}
 	in := randInt16s(r, g.Batches*g.InH*g.InW*g.InC)
 	out := make([]int16, g.Batches*g.OutH*g.OutW*g.OutC)
-	Conv16x8(p, in, out)
+	Conv16x8(p, in, out, make([]byte, Conv16x8ScratchSize(p)))
 	for b := 0; b < g.Batches; b++ {
 		for y := 0; y < g.OutH; y++ {
 			for x := 0; x < g.OutW; x++ {
@@ -97,48 +109,53 @@ func TestConv16x8(t *testing.T) {
 
 func TestDepthwiseAndFC16x8(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
-	g := ConvGeom{Batches: 1, InH: 5, InW: 4, InC: 2, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, PadH: 1, PadW: 1, OutH: 5, OutW: 4, OutC: 4}
-	d := &Depthwise16x8Params{ConvGeom: g, DepthMul: 2, Weights: randWeights(r, 9*4)}
-	d.Requant16, _ = NewRequant16(0.001, []float32{0.01}, 0.003, 4)
-	if err := d.Check(); err != nil {
-		t.Fatal(err)
-	}
-	in := randInt16s(r, 5*4*2)
-	out := make([]int16, 5*4*4)
-	Depthwise16x8(d, in, out)
-	for y := 0; y < 5; y++ {
-		for x := 0; x < 4; x++ {
-			for oc := 0; oc < 4; oc++ {
-				var acc int64
-				for ky := 0; ky < 3; ky++ {
-					for kx := 0; kx < 3; kx++ {
-						iy, ix := y-1+ky, x-1+kx
-						if iy >= 0 && iy < 5 && ix >= 0 && ix < 4 {
-							acc += int64(d.Weights[(ky*3+kx)*4+oc]) * int64(in[(iy*4+ix)*2+oc/2])
+	g := ConvGeom{Batches: 1, InH: 5, InW: 4, InC: 2, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, PadH: 1, PadW: 1, OutH: 5, OutW: 4}
+	for _, mult := range []int{1, 2} {
+		g.OutC = g.InC * mult
+		d := &Depthwise16x8Params{ConvGeom: g, DepthMul: mult, Weights: randWeights(r, 9*g.OutC)}
+		d.Requant16, _ = NewRequant16(0.001, []float32{0.01}, 0.003, g.OutC)
+		if err := d.Check(); err != nil {
+			t.Fatal(err)
+		}
+		in := randInt16s(r, 5*4*2)
+		out := make([]int16, 5*4*g.OutC)
+		Depthwise16x8(d, in, out, make([]byte, Depthwise16x8ScratchSize(d)))
+		for y := 0; y < 5; y++ {
+			for x := 0; x < 4; x++ {
+				for oc := 0; oc < g.OutC; oc++ {
+					var acc int64
+					for ky := 0; ky < 3; ky++ {
+						for kx := 0; kx < 3; kx++ {
+							iy, ix := y-1+ky, x-1+kx
+							if iy >= 0 && iy < 5 && ix >= 0 && ix < 4 {
+								acc += int64(d.Weights[(ky*3+kx)*g.OutC+oc]) * int64(in[(iy*4+ix)*2+oc/mult])
+							}
 						}
 					}
-				}
-				if got := out[(y*4+x)*4+oc]; got != d.apply(acc, oc) || math.Abs(float64(got)-expect16(acc, &d.Requant16, oc)) > 2 {
-					t.Fatalf("depthwise out[%d][%d][%d] = %d, acc %d", y, x, oc, got, acc)
+					if got := out[(y*4+x)*g.OutC+oc]; got != d.apply(acc, oc) || math.Abs(float64(got)-expect16(acc, &d.Requant16, oc)) > 2 {
+						t.Fatalf("depth multiplier %d: out[%d][%d][%d] = %d, acc %d", mult, y, x, oc, got, acc)
+					}
 				}
 			}
 		}
 	}
-	f := &FC16x8Params{Batches: 2, Depth: 7, OutC: 3, Weights: randWeights(r, 21), Bias: []int64{10, -10, 1 << 30}}
-	f.Requant16, _ = NewRequant16(0.0005, []float32{0.02, 0.01, 0.005}, 0.01, 3)
+	// 7 outputs: a group of four rows and three single ones.
+	const depth, outC = 7, 7
+	f := &FC16x8Params{Batches: 2, Depth: depth, OutC: outC, Weights: randWeights(r, depth*outC), Bias: []int64{10, -10, 1 << 30, 0, -1 << 20, 5, 77}}
+	f.Requant16, _ = NewRequant16(0.0005, []float32{0.02, 0.01, 0.005, 0.03, 0.007, 0.011, 0.002}, 0.01, outC)
 	if err := f.Check(); err != nil {
 		t.Fatal(err)
 	}
-	fin := randInt16s(r, 14)
-	fout := make([]int16, 6)
+	fin := randInt16s(r, 2*depth)
+	fout := make([]int16, 2*outC)
 	FC16x8(f, fin, fout)
 	for b := 0; b < 2; b++ {
-		for oc := 0; oc < 3; oc++ {
+		for oc := 0; oc < outC; oc++ {
 			acc := f.Bias[oc]
-			for i := 0; i < 7; i++ {
-				acc += int64(f.Weights[oc*7+i]) * int64(fin[b*7+i])
+			for i := 0; i < depth; i++ {
+				acc += int64(f.Weights[oc*depth+i]) * int64(fin[b*depth+i])
 			}
-			if got := fout[b*3+oc]; got != f.apply(acc, oc) || math.Abs(float64(got)-expect16(acc, &f.Requant16, oc)) > 2 {
+			if got := fout[b*outC+oc]; got != f.apply(acc, oc) || math.Abs(float64(got)-expect16(acc, &f.Requant16, oc)) > 2 {
 				t.Fatalf("fc out[%d][%d] = %d, acc %d", b, oc, got, acc)
 			}
 		}
@@ -146,6 +163,38 @@ func TestDepthwiseAndFC16x8(t *testing.T) {
 	for _, bad := range []interface{ Check() error }{&FC16x8Params{}, &Conv16x8Params{}, &Depthwise16x8Params{ConvGeom: g}} {
 		if bad.Check() == nil {
 			t.Errorf("Check accepted %+v", bad)
+		}
+	}
+}
+
+// TestConv16x8Extremes drives every product to its largest magnitude,
+// 2^22, over 576 taps: sums far beyond int32, which the packed lanes must
+// split in time.
+func TestConv16x8Extremes(t *testing.T) {
+	g := ConvGeom{Batches: 1, InH: 3, InW: 3, InC: 64, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, PadH: 1, PadW: 1, OutH: 3, OutW: 3, OutC: 5}
+	k := g.KH * g.KW * g.InC
+	p := &Conv16x8Params{ConvGeom: g, Weights: make([]int8, g.OutC*k)}
+	for i := range p.Weights {
+		p.Weights[i] = math.MinInt8
+	}
+	var err error
+	if p.Requant16, err = NewRequant16(1, []float32{1}, 1<<14, g.OutC); err != nil {
+		t.Fatal(err)
+	}
+	in := make([]int16, g.InH*g.InW*g.InC)
+	for i := range in {
+		in[i] = math.MinInt16
+	}
+	out := make([]int16, g.OutH*g.OutW*g.OutC)
+	Conv16x8(p, in, out, make([]byte, Conv16x8ScratchSize(p)))
+	for px := range g.OutH * g.OutW {
+		y, x := px/g.OutW, px%g.OutW
+		taps := (min(y+2, 3) - max(y-1, 0)) * (min(x+2, 3) - max(x-1, 0)) * g.InC
+		want := p.apply(int64(taps)<<22, 0) // each product is (-2^7)·(-2^15)
+		for c := range g.OutC {
+			if got := out[px*g.OutC+c]; got != want {
+				t.Fatalf("pixel %d channel %d: %d, want %d (%d taps)", px, c, got, want, taps)
+			}
 		}
 	}
 }

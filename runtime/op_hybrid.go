@@ -449,7 +449,8 @@ func prepareConv16x8(n *node) (evalFunc, error) {
 		return nil, n.errorf("%v", err)
 	}
 	in, out := l.in, l.out
-	return func() error { kernels.Conv16x8(p, in.Int16(), out.Int16()); return nil }, nil
+	scratch := n.scratch(kernels.Conv16x8ScratchSize(p))
+	return func() error { kernels.Conv16x8(p, in.Int16(), out.Int16(), *scratch); return nil }, nil
 }
 
 // prepareDepthwise16x8 prepares a 16x8 DEPTHWISE_CONV_2D.
@@ -475,5 +476,6 @@ func prepareDepthwise16x8(n *node) (evalFunc, error) {
 		return nil, n.errorf("%v", err)
 	}
 	in, out := l.in, l.out
-	return func() error { kernels.Depthwise16x8(p, in.Int16(), out.Int16()); return nil }, nil
+	scratch := n.scratch(kernels.Depthwise16x8ScratchSize(p))
+	return func() error { kernels.Depthwise16x8(p, in.Int16(), out.Int16(), *scratch); return nil }, nil
 }
