@@ -31,9 +31,9 @@ const (
 	// bound only catches a broken int4 path (per-channel int4 weights of
 	// these small models cost about a point).
 	maxDropWeights4 = 2.0
-	maxSizeRatio   = 0.3 // int8 .eqm / float .eqm
-	calibImages    = 500
-	subsetImages   = 2000 // go test; the benchmark uses all 10 000
+	maxSizeRatio    = 0.3 // int8 .eqm / float .eqm
+	calibImages     = 500
+	subsetImages    = 2000 // go test; the benchmark uses all 10 000
 )
 
 // fashionMNISTDir is where Debian's dataset-fashion-mnist package installs
