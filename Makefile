@@ -10,6 +10,8 @@ build:
 	CGO_ENABLED=0 $(GO) build -o bin/edgeq ./cmd/edgeq
 
 vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	$(GO) vet $(PKGS)
 
 test: vet
