@@ -133,6 +133,10 @@ type HybridFCParams struct {
 	Asymmetric           bool      // quantize inputs with an offset (asymmetric_quantize_inputs)
 	RowSums              []int32   // RowSums(Weights, OutC, Depth); needed when Asymmetric
 	Min, Max             float32   // fused activation clamp
+
+	// lanes are the weights lane-packed for a single batch (lanerows.go),
+	// set by Check.
+	lanes *laneRows
 }
 
 // Check validates the parameters against each other.
@@ -152,19 +156,34 @@ func (p *HybridFCParams) Check() error {
 	if p.Asymmetric && len(p.RowSums) != p.OutC {
 		return errors.New("kernels: asymmetric hybrid fully connected needs the weight row sums")
 	}
+	p.lanes = nil
+	if p.Batches == 1 {
+		p.lanes = newLaneRows(p.Weights, p.OutC, p.Depth)
+	}
 	return nil
 }
 
 // HybridFCScratchSize returns the scratch bytes HybridFC needs: one
-// quantized input row and its accumulators.
-func HybridFCScratchSize(p *HybridFCParams) int { return p.Depth + carveSize[int32](p.OutC) }
+// quantized input row and its accumulators (whole lane tiles of them).
+func HybridFCScratchSize(p *HybridFCParams) int {
+	accs := p.OutC
+	if p.lanes != nil {
+		accs = max(accs, p.lanes.paddedRows())
+	}
+	return p.Depth + carveSize[int32](accs)
+}
 
-// HybridFC runs a hybrid fully connected layer on Batches rows of Depth
-// floats. It does not allocate.
+// HybridFC runs a hybrid fully connected layer prepared by Check on
+// Batches rows of Depth floats. It does not allocate.
 func HybridFC(p *HybridFCParams, in, out []float32, scratch []byte) {
 	xq := hybridInt8s(scratch[:p.Depth])
 	rest := scratch[p.Depth:]
-	accs := carve[int32](&rest, p.OutC)
+	padded := p.OutC
+	if p.lanes != nil {
+		padded = max(padded, p.lanes.paddedRows())
+	}
+	sums := carve[int32](&rest, padded)
+	accs := sums[:p.OutC]
 	for b := 0; b < p.Batches; b++ {
 		x := in[b*p.Depth : (b+1)*p.Depth]
 		var s float32
@@ -175,7 +194,11 @@ func HybridFC(p *HybridFCParams, in, out []float32, scratch []byte) {
 			s = SymmetricQuantizeFloats(x, xq)
 		}
 		o := out[b*p.OutC : (b+1)*p.OutC]
-		hybridDotRows(accs, xq, p.Weights, p.Depth)
+		if p.lanes != nil {
+			p.lanes.mulVec(sums, xq, 0)
+		} else {
+			hybridDotRows(accs, xq, p.Weights, p.Depth)
+		}
 		for c, acc := range accs {
 			var scale float32
 			if len(p.Scales) == 1 {

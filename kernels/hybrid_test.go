@@ -81,6 +81,8 @@ func TestHybridFC(t *testing.T) {
 	}{
 		{1, 1, 1, false, false}, {1, 17, 5, false, false}, {3, 64, 10, true, false},
 		{2, 33, 7, false, true}, {4, 128, 3, true, true},
+		// One batch, lane-packed: rows beyond a tile, taps beyond a lane chunk.
+		{1, 200, 14, true, true}, {1, 784, 13, false, false},
 	} {
 		p := &HybridFCParams{Batches: tc.batches, Depth: tc.depth, OutC: tc.outC, Weights: randWeights(r, tc.depth*tc.outC),
 			Bias: randFloats(r, tc.outC, 1), Asymmetric: tc.asym, Min: -3, Max: 3}
@@ -251,6 +253,9 @@ func TestHybridCheck(t *testing.T) {
 func TestHybridAllocs(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 4))
 	p := &HybridFCParams{Batches: 1, Depth: 64, OutC: 16, Weights: randWeights(r, 64*16), Scales: []float32{0.1}, Min: -1e9, Max: 1e9}
+	if err := p.Check(); err != nil {
+		t.Fatal(err)
+	}
 	in, out, scratch := randFloats(r, 64, 1), make([]float32, 16), make([]byte, HybridFCScratchSize(p))
 	if n := testing.AllocsPerRun(10, func() { HybridFC(p, in, out, scratch) }); n != 0 {
 		t.Fatalf("HybridFC allocates %v times", n)
@@ -292,6 +297,9 @@ func BenchmarkHybrid(b *testing.B) {
 	r := rand.New(rand.NewPCG(5, 5))
 	b.Run("op=fc/shape=1x784_128", func(b *testing.B) {
 		p := &HybridFCParams{Batches: 1, Depth: 784, OutC: 128, Weights: randWeights(r, 784*128), Scales: []float32{0.01}, Min: 0, Max: 1e9}
+		if err := p.Check(); err != nil {
+			b.Fatal(err)
+		}
 		in, out, scratch := randFloats(r, 784, 1), make([]float32, 128), make([]byte, HybridFCScratchSize(p))
 		hybridBench(b, 784*128, func() { HybridFC(p, in, out, scratch) })
 	})
