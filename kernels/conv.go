@@ -88,6 +88,10 @@ type ConvInt8Params struct {
 
 	laneChunk int         // taps the generic kernel sums per lane split, set by Check
 	packed    *gemmPacked // weights packed for a SIMD core by Check (gemm.go), or nil
+	// tapOffsets are the input offsets of a window's taps from its origin,
+	// in patch order, for the generic gather of narrow windows (see
+	// gatherTriple); set by Check, nil when the rows are wide enough.
+	tapOffsets []int
 }
 
 // Check validates the parameters against each other and precomputes what
@@ -109,6 +113,7 @@ func (p *ConvInt8Params) Check() error {
 		return errors.New("kernels: weights or bias have the wrong length")
 	}
 	p.laneChunk = laneChunkFor(p.Weights)
+	p.tapOffsets = narrowTapOffsets(&p.ConvGeom, p.FilterInC)
 	if err := p.Requant.Prepare(p.OutC); err != nil {
 		return err
 	}

@@ -116,6 +116,35 @@ func convInt8Tiled(p *ConvInt8Params, triples int, in, out []int8, scratch []byt
 	}
 }
 
+// narrowRow is the widest window row (KW·FilterInC values) whose interior
+// pixels gather tap by tap from precomputed offsets: below it, the per-row
+// work of the general gather costs more than the row's values.
+const narrowRow = 32
+
+// narrowTapOffsets returns the input offset of every tap of a window (in
+// [KH][KW][fic] order) from the window's origin, or nil when the window's
+// rows are wider than narrowRow.
+func narrowTapOffsets(g *ConvGeom, fic int) []int {
+	if g.KW*fic > narrowRow {
+		return nil
+	}
+	offs := make([]int, 0, g.KH*g.KW*fic)
+	for ky := range g.KH {
+		for kx := range g.KW {
+			for ic := range fic {
+				offs = append(offs, (ky*g.DilationH*g.InW+kx*g.DilationW)*g.InC+ic)
+			}
+		}
+	}
+	return offs
+}
+
+// windowInside reports whether the window with origin (y, x) lies wholly
+// inside the input.
+func (g *ConvGeom) windowInside(y, x int) bool {
+	return y >= 0 && y+(g.KH-1)*g.DilationH < g.InH && x >= 0 && x+(g.KW-1)*g.DilationW < g.InW
+}
+
 // gatherTriple packs the patches of the count (1 to 3) output pixels from q
 // into xp, reading input channels c0..c0+FilterInC of each tap; taps outside
 // the input, and missing pixels, read zrow (the input zero point, at least
@@ -129,6 +158,16 @@ func (p *ConvInt8Params) gatherTriple(xp []int64, in, zrow []int8, q, count, c0 
 		} else {
 			y[i] = -1 << 30 // never inside
 		}
+	}
+	if p.tapOffsets != nil && count == 3 && p.windowInside(y[0], x[0]) && p.windowInside(y[1], x[1]) && p.windowInside(y[2], x[2]) {
+		o0 := boff[0] + (y[0]*p.InW+x[0])*p.InC + c0
+		o1 := boff[1] + (y[1]*p.InW+x[1])*p.InC + c0
+		o2 := boff[2] + (y[2]*p.InW+x[2])*p.InC + c0
+		xp = xp[:len(p.tapOffsets)]
+		for t, off := range p.tapOffsets {
+			xp[t] = pack3(in[o0+off], in[o1+off], in[o2+off])
+		}
+		return
 	}
 	// Without groups or dilation, a filter row's taps are contiguous in the
 	// input, so a row whose taps are all inside is packed in one go.

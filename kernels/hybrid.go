@@ -262,6 +262,7 @@ func (p *HybridConvParams) Check() error {
 	}
 	p.image = ConvInt8Params{ConvGeom: p.ConvGeom, FilterInC: p.InC, Weights: p.Weights, laneChunk: laneChunkFor(p.Weights)}
 	p.image.Batches = 1
+	p.image.tapOffsets = narrowTapOffsets(&p.image.ConvGeom, p.InC)
 	return nil
 }
 
