@@ -1,8 +1,11 @@
 package kernels
 
 import (
+	"encoding/binary"
 	"errors"
+	"iter"
 	"math"
+	"unsafe"
 )
 
 // PoolParams is an AVERAGE_POOL_2D or MAX_POOL_2D window over NHWC
@@ -38,13 +41,36 @@ func (p *PoolParams) Check() error {
 	return nil
 }
 
-// window returns the clipped window rows [ky0, ky1) and columns [kx0, kx1)
-// of output pixel q, the input coordinates of its origin and its batch offset.
-func (p *PoolParams) window(q int) (y0, x0, boff, ky0, ky1, kx0, kx1 int) {
-	y0, x0, boff = p.origin(q)
-	ky0, ky1 = max(0, -y0), min(p.KH, p.InH-y0)
-	kx0, kx1 = max(0, -x0), min(p.KW, p.InW-x0)
-	return
+// poolWindow is the window of one output pixel, clipped to the input:
+// rows [ky0, ky1) and columns [kx0, kx1) of the window whose origin is
+// input (y0, x0) of the batch image at offset boff.
+type poolWindow struct {
+	y0, x0, boff       int
+	ky0, ky1, kx0, kx1 int
+}
+
+// windows yields every output pixel's index (flattened over batch, row,
+// column) and its clipped window, in order, without a division per pixel.
+func (p *PoolParams) windows() iter.Seq2[int, poolWindow] {
+	return func(yield func(int, poolWindow) bool) {
+		q := 0
+		for b := range p.Batches {
+			var w poolWindow
+			w.boff = b * p.InH * p.InW * p.InC
+			for oy := range p.OutH {
+				w.y0 = oy*p.StrideH - p.PadH
+				w.ky0, w.ky1 = max(0, -w.y0), min(p.KH, p.InH-w.y0)
+				for ox := range p.OutW {
+					w.x0 = ox*p.StrideW - p.PadW
+					w.kx0, w.kx1 = max(0, -w.x0), min(p.KW, p.InW-w.x0)
+					if !yield(q, w) {
+						return
+					}
+					q++
+				}
+			}
+		}
+	}
 }
 
 // AvgPoolInt8ScratchSize returns the scratch bytes AvgPoolInt8 and
@@ -73,8 +99,8 @@ func avgPoolInt[T int8 | int16](p *PoolParams, in, out []T, scratch []byte) {
 	npix := p.Batches * p.OutH * p.OutW
 	in = in[:p.inSize()]
 	out = out[:npix*c]
-	for q := range npix {
-		y0, x0, boff, ky0, ky1, kx0, kx1 := p.window(q)
+	for q, w := range p.windows() {
+		y0, x0, boff, ky0, ky1, kx0, kx1 := w.y0, w.x0, w.boff, w.ky0, w.ky1, w.kx0, w.kx1
 		clear(sum)
 		for ky := ky0; ky < ky1; ky++ {
 			row := boff + ((y0+ky)*p.InW+x0)*c
@@ -103,7 +129,66 @@ func avgPoolInt[T int8 | int16](p *PoolParams, in, out []T, scratch []byte) {
 
 // MaxPoolInt8 runs an int8 max pool. It needs no scratch and does not
 // allocate.
-func MaxPoolInt8(p *PoolParams, in, out []int8) { maxPoolInt(p, in, out, math.MinInt8) }
+func MaxPoolInt8(p *PoolParams, in, out []int8) {
+	if p.InC%8 == 0 {
+		maxPoolInt8x8(p, in, out)
+		return
+	}
+	maxPoolInt(p, in, out, math.MinInt8)
+}
+
+// maxPoolInt8x8 is MaxPoolInt8 for depths that are a multiple of 8, eight
+// channels to a uint64 (see max8).
+func maxPoolInt8x8(p *PoolParams, in, out []int8) {
+	c := p.InC
+	npix := p.Batches * p.OutH * p.OutW
+	src := int8Bytes(in[:p.inSize()])
+	dst := int8Bytes(out[:npix*c])
+	lo, hi := int8(max(p.Min, math.MinInt8)), int8(min(p.Max, math.MaxInt8))
+	clamp := lo > math.MinInt8 || hi < math.MaxInt8
+	for q, w := range p.windows() {
+		o := dst[q*c : (q+1)*c]
+		for i := 0; i < c; i += 8 {
+			var m uint64 // eight times int8 -128, offset
+			for ky := w.ky0; ky < w.ky1; ky++ {
+				row := w.boff + ((w.y0+ky)*p.InW+w.x0)*c + i
+				for kx := w.kx0; kx < w.kx1; kx++ {
+					m = max8(m, binary.LittleEndian.Uint64(src[row+kx*c:])^signBits)
+				}
+			}
+			binary.LittleEndian.PutUint64(o[i:], m^signBits)
+		}
+		if clamp {
+			oc := out[q*c : (q+1)*c]
+			for i, v := range oc {
+				oc[i] = min(max(v, lo), hi)
+			}
+		}
+	}
+}
+
+// signBits has the top bit of every byte: XOR with it maps int8 order onto
+// uint8 order (-128 → 0, 127 → 255).
+const signBits = 0x8080808080808080
+
+// max8 returns the bytewise unsigned maximum of a and b (Hacker's Delight
+// 2-18): ge has the top bit of every byte where a >= b, from the top bits
+// where they differ and from (a|H) − (b&^H) (no borrow crosses a byte)
+// where they agree.
+func max8(a, b uint64) uint64 {
+	d := (a | signBits) - (b &^ signBits)
+	ge := (a&^b | ^(a^b)&d) & signBits
+	mask := (ge >> 7) * 0xff
+	return a&mask | b&^mask
+}
+
+// int8Bytes views an int8 slice as bytes.
+func int8Bytes(x []int8) []byte {
+	if len(x) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&x[0])), len(x))
+}
 
 // MaxPoolInt16 is MaxPoolInt8 for int16 tensors.
 func MaxPoolInt16(p *PoolParams, in, out []int16) { maxPoolInt(p, in, out, math.MinInt16) }
@@ -114,8 +199,8 @@ func maxPoolInt[T int8 | int16](p *PoolParams, in, out []T, lowest T) {
 	in = in[:p.inSize()]
 	out = out[:npix*c]
 	lo, hi := T(max(p.Min, int32(lowest))), T(min(p.Max, -1-int32(lowest)))
-	for q := range npix {
-		y0, x0, boff, ky0, ky1, kx0, kx1 := p.window(q)
+	for q, w := range p.windows() {
+		y0, x0, boff, ky0, ky1, kx0, kx1 := w.y0, w.x0, w.boff, w.ky0, w.ky1, w.kx0, w.kx1
 		o := out[q*c : (q+1)*c]
 		for i := range o {
 			o[i] = lowest
@@ -147,8 +232,8 @@ func AvgPoolFloat(p *PoolParams, in, out []float32, scratch []byte) {
 	npix := p.Batches * p.OutH * p.OutW
 	in = in[:p.inSize()]
 	out = out[:npix*c]
-	for q := range npix {
-		y0, x0, boff, ky0, ky1, kx0, kx1 := p.window(q)
+	for q, w := range p.windows() {
+		y0, x0, boff, ky0, ky1, kx0, kx1 := w.y0, w.x0, w.boff, w.ky0, w.ky1, w.kx0, w.kx1
 		clear(sum)
 		for ky := ky0; ky < ky1; ky++ {
 			row := boff + ((y0+ky)*p.InW+x0)*c
@@ -174,8 +259,8 @@ func MaxPoolFloat(p *PoolParams, in, out []float32) {
 	npix := p.Batches * p.OutH * p.OutW
 	in = in[:p.inSize()]
 	out = out[:npix*c]
-	for q := range npix {
-		y0, x0, boff, ky0, ky1, kx0, kx1 := p.window(q)
+	for q, w := range p.windows() {
+		y0, x0, boff, ky0, ky1, kx0, kx1 := w.y0, w.x0, w.boff, w.ky0, w.ky1, w.kx0, w.kx1
 		o := out[q*c : (q+1)*c]
 		for i := range o {
 			o[i] = -math.MaxFloat32

@@ -45,8 +45,8 @@ func avgPoolInt8SIMD(p *PoolParams, in, out []int8, scratch []byte) {
 	in = in[:p.inSize()]
 	out = out[:npix*c]
 	blocks := c / 16
-	for q := range npix {
-		y0, x0, boff, ky0, ky1, kx0, kx1 := p.window(q)
+	for q, w := range p.windows() {
+		y0, x0, boff, ky0, ky1, kx0, kx1 := w.y0, w.x0, w.boff, w.ky0, w.ky1, w.kx0, w.kx1
 		first := boff + ((y0+ky0)*p.InW+x0+kx0)*c
 		_ = in[first+((ky1-ky0-1)*p.InW+kx1-kx0-1)*c+c-1]
 		a := poolArgs{

@@ -77,6 +77,9 @@ func cvRefPoolFloat(g ConvGeom, avg bool, lo, hi float32, in []float32) []float3
 func cvRandPoolGeom(r *rand.Rand) ConvGeom {
 	for {
 		c := 1 + r.IntN(9)
+		if r.IntN(3) == 0 {
+			c = 8 * (1 + r.IntN(3)) // the eight-channel max pool
+		}
 		g := ConvGeom{
 			Batches: 1 + r.IntN(2), InH: 1 + r.IntN(10), InW: 1 + r.IntN(10), InC: c, OutC: c,
 			KH: 1 + r.IntN(5), KW: 1 + r.IntN(5), StrideH: 1 + r.IntN(3), StrideW: 1 + r.IntN(3),
