@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/edgeq/edgeq/format"
-	"github.com/edgeq/edgeq/internal/dataset"
 	"github.com/edgeq/edgeq/quantize"
 	"github.com/edgeq/edgeq/runtime"
 )
@@ -58,7 +57,7 @@ type compareResult struct {
 func runCompare(cmd *command, args []string, stdout, stderr io.Writer) error {
 	fs := cmd.flagSet()
 	inputs := fs.String("inputs", "", "samples: .npy, idx:PATH or a folder")
-	labels := fs.String("labels", "", "class labels: .npy (any integer dtype) or idx:PATH")
+	labels := fs.String("labels", "", labelsUsage)
 	n := fs.Int("n", 0, "use at most `n` samples (0: all)")
 	iters := fs.Int("iters", 200, "time `n` invokes per model for the latency")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
@@ -94,11 +93,8 @@ func runCompare(cmd *command, args []string, stdout, stderr io.Writer) error {
 	res.Samples = set.Len()
 	var lab []int
 	if *labels != "" {
-		if lab, err = dataset.LoadLabels(*labels, set.Len()); err != nil {
+		if lab, err = loadLabels(*labels, *inputs, set.Len()); err != nil {
 			return err
-		}
-		if len(lab) < set.Len() {
-			return fmt.Errorf("%s has %d labels for %d samples", *labels, len(lab), set.Len())
 		}
 	}
 	for k, m := range models {

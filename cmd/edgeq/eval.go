@@ -28,8 +28,10 @@ where the SQNR drops is the one that loses the accuracy.
 Float inputs are quantized automatically when the model's input is int8 or
 int16, and outputs are dequantized. --inputs is an .npy array (samples on
 axis 0), idx:PATH (e.g. Fashion-MNIST's test images) or a folder, read as
-quantize --calib reads it; --labels is an .npy of any integer dtype ([N],
-or [N, C] one-hot rows) or an IDX label file. --n bounds the samples.
+quantize --calib reads it (a folder's subfolders included); --labels is an
+.npy of any integer dtype ([N], or [N, C] one-hot rows), an IDX label file,
+or "folders": each sample's class is its subfolder of the --inputs folder,
+classes numbered in sorted order. --n bounds the samples.
 
 --json prints {"samples", "top1", "agreement", "sqnr_db", "ref_top1",
 "latency_p50_ns", "layers": [...]}; fractions are in [0, 1].`,
@@ -53,7 +55,7 @@ type evalResult struct {
 func runEval(cmd *command, args []string, stdout, stderr io.Writer) error {
 	fs := cmd.flagSet()
 	inputs := fs.String("inputs", "", "samples: .npy, idx:PATH or a folder")
-	labels := fs.String("labels", "", "class labels: .npy (any integer dtype, or one-hot rows) or idx:PATH")
+	labels := fs.String("labels", "", labelsUsage)
 	ref := fs.String("ref", "", "reference (float) `model` to compare with")
 	layers := fs.Bool("layers", false, "with --ref: per-layer SQNR table")
 	n := fs.Int("n", 0, "use at most `n` samples (0: all)")
@@ -88,11 +90,8 @@ func runEval(cmd *command, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *labels != "" {
-		if opt.Labels, err = dataset.LoadLabels(*labels, set.Len()); err != nil {
+		if opt.Labels, err = loadLabels(*labels, *inputs, set.Len()); err != nil {
 			return err
-		}
-		if len(opt.Labels) < set.Len() {
-			return fmt.Errorf("%s has %d labels for %d samples", *labels, len(opt.Labels), set.Len())
 		}
 	}
 	res, err := quantize.Evaluate(m, samples, opt)
@@ -198,4 +197,23 @@ func loadSamples(spec string, m *format.Model, limit int, data dataFlags) (*data
 		return nil, nil, fmt.Errorf("%s: samples of shape %v have %d values; input %s %v needs %d", spec, set.Shape, set.SampleLen(), in.Name, in.Shape, want)
 	}
 	return set, quantize.SingleInput(set.Data, set.Len()), nil
+}
+
+// labelsUsage documents --labels for eval and compare.
+const labelsUsage = "class `labels`: .npy (any integer dtype, or one-hot rows), idx:PATH, or folders (the class subfolders of --inputs)"
+
+// loadLabels reads n class labels for the samples of inputs: spec is a
+// labels file, or "folders" for the class subfolders of the inputs folder.
+func loadLabels(spec, inputs string, n int) ([]int, error) {
+	if spec == "folders" {
+		spec = "folders:" + inputs
+	}
+	labels, err := dataset.LoadLabels(spec, n)
+	if err != nil {
+		return nil, err
+	}
+	if len(labels) < n {
+		return nil, fmt.Errorf("%s has %d labels for %d samples", spec, len(labels), n)
+	}
+	return labels, nil
 }

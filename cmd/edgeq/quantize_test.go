@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/edgeq/edgeq/format"
+	"github.com/edgeq/edgeq/internal/dataset"
 	"github.com/edgeq/edgeq/internal/npy"
 	"github.com/edgeq/edgeq/internal/shareddata"
 )
@@ -250,5 +252,51 @@ func TestQuantizeUsage(t *testing.T) {
 	// Samples that do not fit the model's input.
 	if code, _, stderr := edgeq(t, "eval", float, "--inputs", fashionFile(t, "t10k-labels-idx1-ubyte.gz")); code != 1 || !strings.Contains(stderr, "needs 784") {
 		t.Errorf("wrong-sized samples: exit %d, %q", code, stderr)
+	}
+}
+
+// TestEvalClassFolders evaluates on images laid out one folder per class,
+// as image data sets often are: 60 Fashion-MNIST test images written as
+// PNG into folders named after their true class.
+func TestEvalClassFolders(t *testing.T) {
+	float := fashionMLP(t)
+	images, labels := fashionFile(t, "t10k-images-idx3-ubyte.gz"), fashionFile(t, "t10k-labels-idx1-ubyte.gz")
+	const n = 60
+	pix, err := dataset.Load(images, dataset.Options{Limit: n, Scale: []float64{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth, err := dataset.LoadLabels(labels, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for i := range n {
+		img := image.NewGray(image.Rect(0, 0, 28, 28))
+		for j, v := range pix.Sample(i) {
+			img.Pix[j] = uint8(v)
+		}
+		class := filepath.Join(dir, fmt.Sprintf("class%d", truth[i]))
+		if err := os.MkdirAll(class, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		png.Encode(&b, img)
+		if err := os.WriteFile(filepath.Join(class, fmt.Sprintf("%03d.png", i)), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _ := mustSucceed(t, "eval", float, "--inputs", dir, "--labels", "folders", "--json")
+	var er struct {
+		Top1    *float64
+		Samples int
+	}
+	if err := json.Unmarshal([]byte(out), &er); err != nil || er.Top1 == nil || er.Samples != n {
+		t.Fatalf("eval: %v %s", err, out)
+	}
+	// The MLP scores 0.895 on the whole test set; wrong labels would give
+	// about 0.1.
+	if *er.Top1 < 0.75 {
+		t.Errorf("top-1 %.3f with the class folders as labels", *er.Top1)
 	}
 }

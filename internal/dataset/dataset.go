@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -259,20 +260,16 @@ func loadBin(path string) ([]float32, error) {
 
 // loadDir reads one sample per file from a folder.
 func loadDir(dir string, opt Options) (*Set, error) {
-	entries, err := os.ReadDir(dir)
+	files, err := sampleFiles(dir)
 	if err != nil {
 		return nil, err
 	}
 	var s *Set
 	count := 0
-	for _, e := range entries { // ReadDir sorts by name
-		if e.IsDir() {
-			continue
-		}
-		path := filepath.Join(dir, e.Name())
+	for _, path := range files {
 		var shape []int
 		var x []float32
-		switch strings.ToLower(filepath.Ext(e.Name())) {
+		switch strings.ToLower(filepath.Ext(path)) {
 		case ".npy":
 			one, err := loadNPY(path, Options{Scale: opt.Scale, Mean: opt.Mean})
 			if err != nil {
@@ -294,8 +291,6 @@ func loadDir(dir string, opt Options) (*Set, error) {
 				return nil, err
 			}
 			shape, x = img.shape, img.data
-		default:
-			continue
 		}
 		if s == nil {
 			s = &Set{Shape: shape}
@@ -314,11 +309,68 @@ func loadDir(dir string, opt Options) (*Set, error) {
 	return s, nil
 }
 
-// LoadLabels reads integer class labels: idx:PATH (or an MNIST-style file
-// name) or an .npy array of any integer dtype (or integral floats), one
+// sampleExts are the kinds of file a folder's samples may be.
+var sampleExts = map[string]bool{".npy": true, ".bin": true, ".png": true, ".jpg": true, ".jpeg": true}
+
+// sampleFiles lists the sample files under dir, subfolders included (a
+// folder per class, as image data sets are often laid out), in lexical
+// order of their paths.
+func sampleFiles(dir string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && sampleExts[strings.ToLower(filepath.Ext(path))] {
+			files = append(files, path)
+		}
+		return nil
+	})
+	return files, err
+}
+
+// folderLabels labels every sample file under dir with its class: the
+// index, in sorted order, of the subfolder of dir that holds it.
+func folderLabels(dir string, limit int) ([]int, error) {
+	files, err := sampleFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	if limit > 0 && len(files) > limit {
+		files = files[:limit]
+	}
+	classOf := make([]string, len(files))
+	var classes []string
+	for i, path := range files {
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return nil, err
+		}
+		class, _, inSub := strings.Cut(filepath.ToSlash(rel), "/")
+		if !inSub {
+			return nil, fmt.Errorf("dataset: %s is not in a class folder of %s", path, dir)
+		}
+		classOf[i] = class
+		classes = append(classes, class)
+	}
+	slices.Sort(classes)
+	classes = slices.Compact(classes)
+	labels := make([]int, len(files))
+	for i, c := range classOf {
+		labels[i], _ = slices.BinarySearch(classes, c)
+	}
+	return labels, nil
+}
+
+// LoadLabels reads integer class labels: folders:DIR (each sample's class
+// folder under DIR, numbered in sorted order, the order Load reads DIR in),
+// idx:PATH (or an MNIST-style file name) or an .npy array of any integer dtype (or integral floats), one
 // label per sample; a trailing dimension of 1 is allowed, and an [N, C]
 // array of one-hot rows gives each row's hot class.
 func LoadLabels(spec string, limit int) ([]int, error) {
+	if dir, ok := strings.CutPrefix(spec, "folders:"); ok {
+		return folderLabels(dir, limit)
+	}
 	path, isIDX := idxPath(spec)
 	var get func(int) float64
 	var shape []int

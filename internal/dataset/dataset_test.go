@@ -182,6 +182,43 @@ func TestFolder(t *testing.T) {
 	}
 }
 
+// TestClassFolders reads a data set laid out one folder per class: samples
+// in path order, labels the sorted class folders' indices.
+func TestClassFolders(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []struct {
+		class, name string
+		v           float32
+	}{{"dog", "b.bin", 4}, {"cat", "x.bin", 2}, {"dog", "a.bin", 3}, {"cat", "a.bin", 1}, {"eel", "z.bin", 5}} {
+		if err := os.MkdirAll(filepath.Join(dir, f.class), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, f.class, f.name), f32bytes(f.v, f.v))
+	}
+	s, err := Load(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first []float32
+	for i := range s.Len() {
+		first = append(first, s.Sample(i)[0])
+	}
+	if !slices.Equal(first, []float32{1, 2, 3, 4, 5}) {
+		t.Fatalf("samples in order %v, want cat/a cat/x dog/a dog/b eel/z", first)
+	}
+	labels, err := LoadLabels("folders:"+dir, 0)
+	if err != nil || !slices.Equal(labels, []int{0, 0, 1, 1, 2}) {
+		t.Fatalf("folder labels %v, %v; want [0 0 1 1 2]", labels, err)
+	}
+	if labels, err := LoadLabels("folders:"+dir, 3); err != nil || !slices.Equal(labels, []int{0, 0, 1}) {
+		t.Fatalf("3 folder labels %v, %v", labels, err)
+	}
+	writeFile(t, filepath.Join(dir, "loose.bin"), f32bytes(0, 0))
+	if _, err := LoadLabels("folders:"+dir, 0); err == nil || !strings.Contains(err.Error(), "not in a class folder") {
+		t.Fatalf("a sample outside the class folders: %v", err)
+	}
+}
+
 func TestImages(t *testing.T) {
 	dir := t.TempDir()
 	img := image.NewRGBA(image.Rect(0, 0, 4, 2))
