@@ -58,10 +58,10 @@ DATA is an .npy array of samples stacked on axis 0, idx:PATH (an IDX file
 such as Fashion-MNIST's, gzipped or not), or a folder of .npy, raw float32
 .bin, PNG or JPEG files (subfolders included, in path order). Integer data
 (images, IDX pixels, integer .npy) becomes (v − mean)·scale, by default
-v/255; --mean and --scale take one
-value or one per channel (RGB images: 3, comma-separated, e.g. --mean
-123.7,116.3,103.5 --scale 1/58.4,1/57.1,1/57.4); images are resized to the
-model's input. --calib-n bounds the samples used (default 500).
+v/255; --mean and --scale take one value or one per channel (RGB images:
+3, comma-separated, e.g. --mean 123.7,116.3,103.5 --scale
+1/58.4,1/57.1,1/57.4); images are resized to the model's input. --calib-n
+bounds the samples used (default 500).
 
 A TFLite or ONNX model is accepted as input too. Progress goes to stderr.`,
 	run: runQuantize,
