@@ -64,7 +64,7 @@ func (b *graphBuilder) op(name string, opts format.Options, out int32, in ...int
 // everyOpModel uses every operator static quantization handles, each once:
 // convolutions, pools, elementwise ops on two activations and on
 // constants, activations, PAD, CONCATENATION, MEAN, TRANSPOSE, RESHAPE,
-// FULLY_CONNECTED and SOFTMAX.
+// EXPAND_DIMS, SQUEEZE, FULLY_CONNECTED and SOFTMAX.
 func everyOpModel() *format.Model {
 	b := newGraphBuilder(17)
 	same := format.Options{Padding: format.PadSame, StrideW: 1, StrideH: 1, DilationW: 1, DilationH: 1}
@@ -88,7 +88,9 @@ func everyOpModel() *format.Model {
 	rl := b.op("RELU", format.Options{}, b.act("relu", 1, 6, 6, 16), pad)
 	tr := b.op("TRANSPOSE", format.Options{}, b.act("transposed", 1, 16, 6, 6), rl, b.ints("perm", []int32{4}, 0, 3, 1, 2))
 	mean := b.op("MEAN", format.Options{KeepDims: false}, b.act("mean", 1, 16), tr, b.ints("axes", []int32{2}, 2, 3))
-	flat := b.op("RESHAPE", format.Options{NewShape: []int32{1, 16}}, b.act("flat", 1, 16), mean, b.ints("shape", []int32{2}, 1, 16))
+	expanded := b.op("EXPAND_DIMS", format.Options{}, b.act("expanded", 1, 1, 16), mean, b.ints("axis", []int32{}, 1))
+	squeezed := b.op("SQUEEZE", format.Options{}, b.act("squeezed", 1, 16), expanded)
+	flat := b.op("RESHAPE", format.Options{NewShape: []int32{1, 16}}, b.act("flat", 1, 16), squeezed, b.ints("shape", []int32{2}, 1, 16))
 	fc := b.op("FULLY_CONNECTED", format.Options{}, b.act("logits", 1, 5), flat, b.floats("fc/w", 0.5, 5, 16), b.floats("fc/b", 0.1, 5))
 	out := b.op("SOFTMAX", format.Options{Beta: 1}, b.act("probs", 1, 5), fc)
 	b.m.Inputs, b.m.Outputs = []int32{in}, []int32{out}

@@ -8,7 +8,11 @@ import (
 	"github.com/edgeq/edgeq/format"
 )
 
-func init() { register("RESHAPE", prepareReshape) }
+func init() {
+	register("RESHAPE", prepareReshape)
+	register("SQUEEZE", prepareSqueeze)
+	register("EXPAND_DIMS", prepareSqueeze)
+}
 
 // prepareReshape validates a RESHAPE of any type: the element counts must
 // agree, and where the new shape is known at load (from the options or a
@@ -69,6 +73,13 @@ func prepareReshape(n *node) (evalFunc, error) {
 			return nil, err
 		}
 	}
+	return sameBytes(n, in, out), nil
+}
+
+// sameBytes is the eval of an op whose output holds its input's bytes
+// under another shape: nothing to do when the planner let them share
+// memory (it may: the op is marked in place), else a copy.
+func sameBytes(n *node, in, out *Tensor) evalFunc {
 	n.inPlace = true
 	return func() error {
 		src, dst := in.Bytes(), out.Bytes()
@@ -77,7 +88,32 @@ func prepareReshape(n *node) (evalFunc, error) {
 		}
 		copy(dst, src)
 		return nil
-	}, nil
+	}
+}
+
+// prepareSqueeze binds SQUEEZE and EXPAND_DIMS (whose second input is the
+// axis): both only drop or add dimensions of size 1, which the output
+// tensor's stored shape already says, so they are a RESHAPE to it. Integer
+// tensors must keep their quantization.
+func prepareSqueeze(n *node) (evalFunc, error) {
+	want := 1
+	if n.op.Op == "EXPAND_DIMS" {
+		want = 2
+	}
+	if err := n.checkArity(want, 1); err != nil {
+		return nil, err
+	}
+	in, out := n.inputs[0], n.outputs[0]
+	if out.Type != in.Type {
+		return nil, n.errorf("output tensor %d (%s) has type %s, input has %s", out.Index, out.Name, out.Type, in.Type)
+	}
+	if in.NumElements() != out.NumElements() {
+		return nil, n.errorf("input tensor %d (%s) has shape %v, output %v: %d elements, not %d", in.Index, in.Name, in.Shape, out.Shape, in.NumElements(), out.NumElements())
+	}
+	if (in.Quantized() || out.Quantized()) && !sameQuant(in, out) {
+		return nil, n.errorf("input and output quantizations differ: %s moves values without rescaling", n.op.Op)
+	}
+	return sameBytes(n, in, out), nil
 }
 
 // resolveNewShape replaces a single -1 in shape by the extent that makes

@@ -54,3 +54,37 @@ func TestReshapeOp(t *testing.T) {
 		b.op("RESHAPE", format.Options{NewShape: tc.newShape}, []int32{in}, out).loadErr(t, tc.want)
 	}
 }
+
+func TestSqueezeExpandDimsOps(t *testing.T) {
+	data := []byte{1, 2, 3, 4, 5, 6}
+	var b opModel
+	in := b.tensor(format.Int8, []int{1, 1, 6}, 0.5, -3, nil)
+	out := b.tensor(format.Int8, []int{6}, 0.5, -3, nil)
+	ip := b.op("SQUEEZE", format.Options{}, []int32{in}, out).run(t, data)
+	if !bytes.Equal(ip.Output(0).Bytes(), data) {
+		t.Errorf("SQUEEZE: got %v", ip.Output(0).Bytes())
+	}
+	b = opModel{}
+	in = b.tensor(format.Float32, []int{2, 3}, 0, 0, nil)
+	axis := b.tensor(format.Int32, []int{}, 0, 0, i32bytes([]int32{0}))
+	out = b.tensor(format.Float32, []int{1, 2, 3}, 0, 0, nil)
+	floats := f32bytes([]float32{1, -2, 3, -4, 5, -6})
+	ip = b.op("EXPAND_DIMS", format.Options{}, []int32{in, axis}, out).run(t, floats)
+	if !bytes.Equal(ip.Output(0).Bytes(), floats) {
+		t.Errorf("EXPAND_DIMS: got %v", ip.Output(0).Float32())
+	}
+
+	// Errors: element counts, types, quantization, a missing axis.
+	b = opModel{}
+	in = b.tensor(format.Float32, []int{1, 6}, 0, 0, nil)
+	b.op("SQUEEZE", format.Options{}, []int32{in}, b.tensor(format.Float32, []int{5}, 0, 0, nil)).loadErr(t, "elements")
+	b = opModel{}
+	in = b.tensor(format.Float32, []int{1, 6}, 0, 0, nil)
+	b.op("SQUEEZE", format.Options{}, []int32{in}, b.tensor(format.Int8, []int{6}, 0.1, 0, nil)).loadErr(t, "type")
+	b = opModel{}
+	in = b.tensor(format.Int8, []int{1, 6}, 0.5, 0, nil)
+	b.op("SQUEEZE", format.Options{}, []int32{in}, b.tensor(format.Int8, []int{6}, 0.25, 0, nil)).loadErr(t, "quantizations differ")
+	b = opModel{}
+	in = b.tensor(format.Float32, []int{6}, 0, 0, nil)
+	b.op("EXPAND_DIMS", format.Options{}, []int32{in}, b.tensor(format.Float32, []int{1, 6}, 0, 0, nil)).loadErr(t, "want 2 and 1")
+}
