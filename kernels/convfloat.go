@@ -54,7 +54,7 @@ func convFloatTiled(p *ConvFloatParams, in, out []float32, scratch []byte) {
 				x = in[p0*k : (p0+n)*k] // the patches are the input rows
 			} else {
 				for i := range n {
-					p.gatherPatch(xs[i*k:(i+1)*k], in, p0+i, g*fic)
+					gatherPatch(&p.ConvGeom, xs[i*k:(i+1)*k], in, p0+i, g*fic, fic)
 				}
 				x = xs[:n*k]
 			}
@@ -116,20 +116,19 @@ func (p *ConvFloatParams) oneTile(o, x, w []float32, c int) {
 	}
 }
 
-// gatherPatch copies output pixel q's patch of input channels c0..
-// c0+FilterInC into dst, zeros for taps outside the input.
-func (p *ConvFloatParams) gatherPatch(dst, in []float32, q, c0 int) {
-	fic := p.FilterInC
-	y0, x0, boff := p.origin(q)
+// gatherPatch copies output pixel q's patch of fic input channels from c0
+// into dst in [KH][KW][fic] order, zeros for taps outside the input.
+func gatherPatch[T float32 | int16](g *ConvGeom, dst, in []T, q, c0, fic int) {
+	y0, x0, boff := g.origin(q)
 	t := 0
-	for ky := range p.KH {
-		iy := y0 + ky*p.DilationH
-		for kx := range p.KW {
-			ix := x0 + kx*p.DilationW
+	for ky := range g.KH {
+		iy := y0 + ky*g.DilationH
+		for kx := range g.KW {
+			ix := x0 + kx*g.DilationW
 			d := dst[t : t+fic]
 			t += fic
-			if uint(iy) < uint(p.InH) && uint(ix) < uint(p.InW) {
-				o := boff + (iy*p.InW+ix)*p.InC + c0
+			if uint(iy) < uint(g.InH) && uint(ix) < uint(g.InW) {
+				o := boff + (iy*g.InW+ix)*g.InC + c0
 				copy(d, in[o:o+fic])
 			} else {
 				clear(d)

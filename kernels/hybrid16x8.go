@@ -102,12 +102,12 @@ func Conv16x8(p *Conv16x8Params, in, out []int16, scratch []byte) {
 	npix := p.Batches * p.OutH * p.OutW
 	in = in[:p.inSize()]
 	for q := 0; q < npix; q += 2 {
-		p.gather16(pa, in, q)
+		gatherPatch(&p.ConvGeom, pa, in, q, 0, p.InC)
 		if q+1 == npix {
 			p.Requant16.rows(out[q*p.OutC:(q+1)*p.OutC], pa, p.Weights, p.Bias)
 			break
 		}
-		p.gather16(pb, in, q+1)
+		gatherPatch(&p.ConvGeom, pb, in, q+1, 0, p.InC)
 		for i := range xp {
 			xp[i] = int64(pa[i]) + int64(pb[i])<<32
 		}
@@ -120,26 +120,6 @@ func Conv16x8(p *Conv16x8Params, in, out []int16, scratch []byte) {
 				}
 				o[c] = p.apply(v, c)
 			}
-		}
-	}
-}
-
-// gather16 copies the window of output pixel q into patch in [KH][KW][InC]
-// order, zeros for taps outside the input.
-func (p *Conv16x8Params) gather16(patch, in []int16, q int) {
-	y0, x0, boff := p.origin(q)
-	t := 0
-	for ky := range p.KH {
-		iy := y0 + ky*p.DilationH
-		for kx := range p.KW {
-			ix := x0 + kx*p.DilationW
-			dst := patch[t : t+p.InC]
-			if uint(iy) < uint(p.InH) && uint(ix) < uint(p.InW) {
-				copy(dst, in[boff+(iy*p.InW+ix)*p.InC:])
-			} else {
-				clear(dst)
-			}
-			t += p.InC
 		}
 	}
 }
@@ -158,7 +138,7 @@ func pairAccumulate(a, b []int64, xp []int64, w []int8) {
 		for t := 0; t < k; t += pairChunk {
 			e := min(t+pairChunk, k)
 			var s [4]int64
-			s[0], s[1], s[2], s[3] = dotPairs4(xp[t:e], w[c*k+t:c*k+e], w[(c+1)*k+t:(c+1)*k+e], w[(c+2)*k+t:(c+2)*k+e], w[(c+3)*k+t:(c+3)*k+e])
+			s[0], s[1], s[2], s[3] = dotLanes4(xp[t:e], w[c*k+t:c*k+e], w[(c+1)*k+t:(c+1)*k+e], w[(c+2)*k+t:(c+2)*k+e], w[(c+3)*k+t:(c+3)*k+e])
 			for i, v := range s {
 				lo := int64(int32(v)) // the low lane, sign-extended
 				sa[i] += lo
@@ -183,20 +163,6 @@ func pairAccumulate(a, b []int64, xp []int64, w []int8) {
 		}
 		a[c], b[c] = sa, sb
 	}
-}
-
-// dotPairs4 is the pair core: four weight rows times lane-packed pixel
-// pairs.
-func dotPairs4(xp []int64, w0, w1, w2, w3 []int8) (s0, s1, s2, s3 int64) {
-	n := len(xp)
-	w0, w1, w2, w3 = w0[:n], w1[:n], w2[:n], w3[:n]
-	for i, x := range xp {
-		s0 += x * int64(w0[i])
-		s1 += x * int64(w1[i])
-		s2 += x * int64(w2[i])
-		s3 += x * int64(w3[i])
-	}
-	return
 }
 
 // rows sets o[c] to the requantized dot product of x with weight row c
