@@ -26,7 +26,7 @@ func TestRoundTrip(t *testing.T) {
 	m.Operators[0].Options = Options{
 		Padding: PadValid, StrideW: 2, StrideH: 3, DilationW: 1, DilationH: 1,
 		Activation: ActRelu6, Axis: -1, KeepDims: true, Beta: 1.5,
-		NewShape: []int32{-1, 4}, Rank: 2, CellClip: 10, TimeMajor: true, PotScaleInt16: true,
+		NewShape: []int32{-1, 4}, Rank: 2, CellClip: 10, TimeMajor: true, PotScaleInt16: true, Alpha: 0.2,
 	}
 	m.Tensors[0].Variable = true
 	m.Tensors[3].Source = 42

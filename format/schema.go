@@ -125,4 +125,6 @@ type Options struct {
 	TimeMajor bool    `msg:"time_major,omitempty"`
 	// ADD / SUB
 	PotScaleInt16 bool `msg:"pot_scale_int16,omitempty"`
+	// LEAKY_RELU: the slope for negative inputs
+	Alpha float32 `msg:"alpha,omitempty"`
 }

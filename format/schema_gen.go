@@ -1352,6 +1352,12 @@ func (z *Options) DecodeMsg(dc *msgp.Reader) (err error) {
 				err = msgp.WrapError(err, "PotScaleInt16")
 				return
 			}
+		case "alpha":
+			z.Alpha, err = dc.ReadFloat32()
+			if err != nil {
+				err = msgp.WrapError(err, "Alpha")
+				return
+			}
 		default:
 			err = dc.Skip()
 			if err != nil {
@@ -1366,8 +1372,8 @@ func (z *Options) DecodeMsg(dc *msgp.Reader) (err error) {
 // EncodeMsg implements msgp.Encodable
 func (z *Options) EncodeMsg(en *msgp.Writer) (err error) {
 	// check for omitted fields
-	zb0001Len := uint32(20)
-	var zb0001Mask uint32 /* 20 bits */
+	zb0001Len := uint32(21)
+	var zb0001Mask uint32 /* 21 bits */
 	_ = zb0001Mask
 	if z.Padding == 0 {
 		zb0001Len--
@@ -1448,6 +1454,10 @@ func (z *Options) EncodeMsg(en *msgp.Writer) (err error) {
 	if z.PotScaleInt16 == false {
 		zb0001Len--
 		zb0001Mask |= 0x80000
+	}
+	if z.Alpha == 0 {
+		zb0001Len--
+		zb0001Mask |= 0x100000
 	}
 	// variable map header, size zb0001Len
 	err = en.WriteMapHeader(zb0001Len)
@@ -1704,6 +1714,18 @@ func (z *Options) EncodeMsg(en *msgp.Writer) (err error) {
 				return
 			}
 		}
+		if (zb0001Mask & 0x100000) == 0 { // if not omitted
+			// write "alpha"
+			err = en.Append(0xa5, 0x61, 0x6c, 0x70, 0x68, 0x61)
+			if err != nil {
+				return
+			}
+			err = en.WriteFloat32(z.Alpha)
+			if err != nil {
+				err = msgp.WrapError(err, "Alpha")
+				return
+			}
+		}
 	}
 	return
 }
@@ -1712,8 +1734,8 @@ func (z *Options) EncodeMsg(en *msgp.Writer) (err error) {
 func (z *Options) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
 	// check for omitted fields
-	zb0001Len := uint32(20)
-	var zb0001Mask uint32 /* 20 bits */
+	zb0001Len := uint32(21)
+	var zb0001Mask uint32 /* 21 bits */
 	_ = zb0001Mask
 	if z.Padding == 0 {
 		zb0001Len--
@@ -1794,6 +1816,10 @@ func (z *Options) MarshalMsg(b []byte) (o []byte, err error) {
 	if z.PotScaleInt16 == false {
 		zb0001Len--
 		zb0001Mask |= 0x80000
+	}
+	if z.Alpha == 0 {
+		zb0001Len--
+		zb0001Mask |= 0x100000
 	}
 	// variable map header, size zb0001Len
 	o = msgp.AppendMapHeader(o, zb0001Len)
@@ -1902,6 +1928,11 @@ func (z *Options) MarshalMsg(b []byte) (o []byte, err error) {
 			// string "pot_scale_int16"
 			o = append(o, 0xaf, 0x70, 0x6f, 0x74, 0x5f, 0x73, 0x63, 0x61, 0x6c, 0x65, 0x5f, 0x69, 0x6e, 0x74, 0x31, 0x36)
 			o = msgp.AppendBool(o, z.PotScaleInt16)
+		}
+		if (zb0001Mask & 0x100000) == 0 { // if not omitted
+			// string "alpha"
+			o = append(o, 0xa5, 0x61, 0x6c, 0x70, 0x68, 0x61)
+			o = msgp.AppendFloat32(o, z.Alpha)
 		}
 	}
 	return
@@ -2066,6 +2097,12 @@ func (z *Options) UnmarshalMsg(bts []byte) (o []byte, err error) {
 				err = msgp.WrapError(err, "PotScaleInt16")
 				return
 			}
+		case "alpha":
+			z.Alpha, bts, err = msgp.ReadFloat32Bytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Alpha")
+				return
+			}
 		default:
 			bts, err = msgp.Skip(bts)
 			if err != nil {
@@ -2080,7 +2117,7 @@ func (z *Options) UnmarshalMsg(bts []byte) (o []byte, err error) {
 
 // Msgsize returns an upper bound estimate of the number of bytes occupied by the serialized message
 func (z *Options) Msgsize() (s int) {
-	s = 3 + 8 + msgp.Uint8Size + 9 + msgp.Int32Size + 9 + msgp.Int32Size + 11 + msgp.Int32Size + 11 + msgp.Int32Size + 9 + msgp.Int32Size + 9 + msgp.Int32Size + 17 + msgp.Int32Size + 11 + msgp.Uint8Size + 5 + msgp.Int32Size + 10 + msgp.BoolSize + 5 + msgp.Float32Size + 10 + msgp.ArrayHeaderSize + (len(z.NewShape) * (msgp.Int32Size)) + 14 + msgp.BoolSize + 27 + msgp.BoolSize + 5 + msgp.Int32Size + 10 + msgp.Float32Size + 10 + msgp.Float32Size + 11 + msgp.BoolSize + 16 + msgp.BoolSize
+	s = 3 + 8 + msgp.Uint8Size + 9 + msgp.Int32Size + 9 + msgp.Int32Size + 11 + msgp.Int32Size + 11 + msgp.Int32Size + 9 + msgp.Int32Size + 9 + msgp.Int32Size + 17 + msgp.Int32Size + 11 + msgp.Uint8Size + 5 + msgp.Int32Size + 10 + msgp.BoolSize + 5 + msgp.Float32Size + 10 + msgp.ArrayHeaderSize + (len(z.NewShape) * (msgp.Int32Size)) + 14 + msgp.BoolSize + 27 + msgp.BoolSize + 5 + msgp.Int32Size + 10 + msgp.Float32Size + 10 + msgp.Float32Size + 11 + msgp.BoolSize + 16 + msgp.BoolSize + 6 + msgp.Float32Size
 	return
 }
 

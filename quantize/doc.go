@@ -21,7 +21,10 @@
 //	         CONCATENATION give their output their input's parameters.
 //	         In 16x8 mode activations are int16 with zero point 0 (symmetric);
 //	         SOFTMAX, LOGISTIC and TANH outputs are 1/32768 with 0, as
-//	         TFLite's int16 kernels require.
+//	         TFLite's int16 kernels require. HARD_SWISH has no int16 kernel
+//	         (16x8 refuses it); in int8 its output range is widened where
+//	         needed to keep its input scale below 128 times its output
+//	         scale, the limit of TFLite's kernel.
 //	dynamic  int8 weights for CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
 //	         (per channel), float biases and activations; the runtime's
 //	         hybrid kernels quantize each input at run time.

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/edgeq/edgeq/format"
@@ -63,9 +64,14 @@ func (b *graphBuilder) op(name string, opts format.Options, out int32, in ...int
 
 // everyOpModel uses every operator static quantization handles, each once:
 // convolutions, pools, elementwise ops on two activations and on
-// constants, activations, PAD, CONCATENATION, MEAN, TRANSPOSE, RESHAPE,
-// EXPAND_DIMS, SQUEEZE, FULLY_CONNECTED and SOFTMAX.
-func everyOpModel() *format.Model {
+// constants, activations (LEAKY_RELU and HARD_SWISH too), PAD,
+// CONCATENATION, MEAN, TRANSPOSE, RESHAPE, EXPAND_DIMS, SQUEEZE,
+// FULLY_CONNECTED and SOFTMAX.
+func everyOpModel() *format.Model { return everyOpModelWith(true) }
+
+// everyOpModelWith is everyOpModel, without its HARD_SWISH unless
+// hardSwish is set (16x8 has no int16 HARD_SWISH).
+func everyOpModelWith(hardSwish bool) *format.Model {
 	b := newGraphBuilder(17)
 	same := format.Options{Padding: format.PadSame, StrideW: 1, StrideH: 1, DilationW: 1, DilationH: 1}
 	in := b.act("input", 1, 8, 8, 3)
@@ -74,11 +80,15 @@ func everyOpModel() *format.Model {
 	dwOpt := same
 	dwOpt.DepthMultiplier = 1
 	dw := b.op("DEPTHWISE_CONV_2D", dwOpt, b.act("dw", 1, 8, 8, 8), r6, b.floats("dw/w", 0.4, 1, 3, 3, 8), b.floats("dw/b", 0.1, 8))
+	if hardSwish {
+		dw = b.op("HARD_SWISH", format.Options{}, b.act("hardswish", 1, 8, 8, 8), dw)
+	}
 	sig := b.op("LOGISTIC", format.Options{}, b.act("sigmoid", 1, 8, 8, 8), dw)
 	gated := b.op("MUL", format.Options{}, b.act("gated", 1, 8, 8, 8), dw, sig) // swish
 	th := b.op("TANH", format.Options{}, b.act("tanh", 1, 8, 8, 8), c)
 	sum := b.op("ADD", format.Options{}, b.act("sum", 1, 8, 8, 8), gated, th)
-	scaled := b.op("MUL", format.Options{}, b.act("scaled", 1, 8, 8, 8), sum, b.floats("scale", 0.5, 1, 1, 1, 8))
+	leaky := b.op("LEAKY_RELU", format.Options{Alpha: 0.2}, b.act("leaky", 1, 8, 8, 8), sum)
+	scaled := b.op("MUL", format.Options{}, b.act("scaled", 1, 8, 8, 8), leaky, b.floats("scale", 0.5, 1, 1, 1, 8))
 	shifted := b.op("SUB", format.Options{Activation: format.ActRelu}, b.act("shifted", 1, 8, 8, 8), scaled, b.floats("shift", 0.2, 1, 1, 1, 8))
 	pool := format.Options{Padding: format.PadValid, StrideW: 2, StrideH: 2, FilterW: 2, FilterH: 2}
 	mp := b.op("MAX_POOL_2D", pool, b.act("maxpool", 1, 4, 4, 8), shifted)
@@ -101,13 +111,13 @@ func everyOpModel() *format.Model {
 // quantization supports, in int8 and 16x8, and checks every layer stays
 // close to the float model.
 func TestStaticEveryOp(t *testing.T) {
-	src := everyOpModel()
-	if err := src.Validate(); err != nil {
-		t.Fatal(err)
-	}
 	calib, test := randomSamples(64, 8*8*3, -1, 1, 1), randomSamples(64, 8*8*3, -1, 1, 2)
 	for _, act := range []format.DType{format.Int8, format.Int16} {
 		t.Run(act.String(), func(t *testing.T) {
+			src := everyOpModelWith(act == format.Int8)
+			if err := src.Validate(); err != nil {
+				t.Fatal(err)
+			}
 			qm, _, err := Quantize(src, calib, Options{Activations: act, BiasCorrection: true, AutoSamples: 16})
 			if err != nil {
 				t.Fatal(err)
@@ -157,5 +167,40 @@ func TestDynamicAndWeightsEveryOp(t *testing.T) {
 		if *res.SQNR < 30 {
 			t.Errorf("%s: output SQNR %.1f dB", mode, *res.SQNR)
 		}
+	}
+}
+
+// TestStaticHardSwish checks 16x8 refuses HARD_SWISH up front, and that an
+// int8 HARD_SWISH whose input is mostly far below -3 (so that its output
+// range is tiny next to its input's) gets an output range TFLite's kernel
+// accepts.
+func TestStaticHardSwish(t *testing.T) {
+	_, _, err := Quantize(everyOpModel(), randomSamples(4, 8*8*3, -1, 1, 1), Options{Activations: format.Int16})
+	if err == nil || !strings.Contains(err.Error(), "no int16 HARD_SWISH") {
+		t.Errorf("16x8 with HARD_SWISH: error %v, want one saying there is no int16 HARD_SWISH", err)
+	}
+
+	b := newGraphBuilder(3)
+	in := b.act("input", 1, 64)
+	out := b.op("HARD_SWISH", format.Options{}, b.act("hardswish", 1, 64), in)
+	b.m.Inputs, b.m.Outputs = []int32{in}, []int32{out}
+	calib := randomSamples(32, 64, -100, 0.2, 4)
+	qm, _, err := Quantize(b.m, calib, Options{Method: MethodMinMax})
+	if err != nil {
+		t.Fatal(err)
+	}
+	is, os := qm.Tensors[in].Quant.Scale[0], qm.Tensors[out].Quant.Scale[0]
+	if float64(is) >= 128*float64(os) {
+		t.Errorf("input scale %g is %g times the output scale %g", is, is/os, os)
+	}
+	if float64(is) < 100*float64(os) {
+		t.Errorf("output scale %g widened more than needed (input scale %g)", os, is)
+	}
+	res, err := Evaluate(qm, calib, EvalOptions{Ref: b.m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *res.SQNR < 10 {
+		t.Errorf("output SQNR %.1f dB", *res.SQNR)
 	}
 }

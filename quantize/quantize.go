@@ -181,6 +181,9 @@ func Quantize(m *format.Model, data Samples, opt Options) (*format.Model, *Repor
 	if data == nil || data.Len() == 0 {
 		return nil, nil, fmt.Errorf("quantize: static quantization needs calibration data")
 	}
+	if err := checkStaticOps(m, opt); err != nil {
+		return nil, nil, err
+	}
 	bins := opt.Bins
 	if opt.Method == MethodMinMax {
 		bins = -1 // one pass is enough (it also collects the bias-correction means)

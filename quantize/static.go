@@ -200,6 +200,58 @@ func (c *Calibration) observed(t int32) Range {
 	return Range{}
 }
 
+// checkStaticOps refuses, before calibrating, operators that have no
+// integer kernel for the chosen activation type.
+func checkStaticOps(m *format.Model, opt Options) error {
+	if opt.Activations != format.Int16 {
+		return nil
+	}
+	for i, op := range m.Operators {
+		if op.Op == "HARD_SWISH" {
+			return fmt.Errorf("quantize: operator %d (HARD_SWISH): there is no int16 HARD_SWISH (TFLite has none); quantize with int8 activations", i)
+		}
+	}
+	return nil
+}
+
+// hardSwishMaxRatio bounds a HARD_SWISH's input scale over its output
+// scale: TFLite's int8 kernel needs the ratio below 128 (an output
+// multiplier exponent of at most 0).
+const hardSwishMaxRatio = 127
+
+// widenHardSwishOutputs widens the output range of each HARD_SWISH whose
+// input scale is too large for its output scale — an input range mostly
+// below -3, where the output is nearly 0 — so that the kernel accepts it.
+// A group with fixed parameters is left alone (the runtime then says why
+// it cannot load the model).
+func (p *plan) widenHardSwishOutputs(m *format.Model, params map[int32]Affine, reports []TensorReport, g Grid) {
+	for _, op := range m.Operators {
+		if op.Op != "HARD_SWISH" || len(op.Inputs) != 1 || len(op.Outputs) != 1 {
+			continue
+		}
+		in, okIn := params[op.Inputs[0]]
+		out, okOut := params[op.Outputs[0]]
+		if !okIn || !okOut || float64(in.Scale) < hardSwishMaxRatio*float64(out.Scale) {
+			continue
+		}
+		r := p.groups.find(op.Outputs[0])
+		if _, fixed := p.fixed[r]; fixed {
+			continue
+		}
+		k := float64(in.Scale) / (hardSwishMaxRatio * float64(out.Scale))
+		rep := out.Representable(g)
+		a := AffineFor(Range{Min: float32(float64(rep.Min) * k), Max: float32(float64(rep.Max) * k)}, g)
+		for _, t := range p.members(r) {
+			params[t] = a
+			for i := range reports {
+				if reports[i].Tensor == t {
+					reports[i].Affine, reports[i].Range = a, a.Representable(g)
+				}
+			}
+		}
+	}
+}
+
 // quantizeStatic builds the integer model from calibration statistics.
 // choice, if not nil, gives the method of each group (auto).
 func quantizeStatic(src *format.Model, cal *Calibration, opt Options, choice map[int32]Method) (*format.Model, *Report, error) {
@@ -209,6 +261,7 @@ func quantizeStatic(src *format.Model, cal *Calibration, opt Options, choice map
 	if err != nil {
 		return nil, nil, err
 	}
+	p.widenHardSwishOutputs(src, params, treports, g)
 	m := clone(src)
 	actType := opt.Activations
 	for _, t := range p.acts {

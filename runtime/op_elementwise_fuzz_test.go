@@ -17,8 +17,10 @@ func FuzzElementwiseOps(f *testing.F) {
 	f.Add(uint8(0), uint8(2), uint32(0x020304), uint32(0x000104), uint32(0x020304), uint16(100), uint16(200), uint16(300), int8(0), int8(1), int8(-2), int8(-1), uint8(0))
 	f.Add(uint8(3), uint8(2), uint32(0x000405), uint32(0), uint32(0x000405), uint16(1000), uint16(1), uint16(128), int8(3), int8(0), int8(-128), int8(1), uint8(1))
 	f.Add(uint8(10), uint8(1), uint32(0x010203), uint32(0x000201), uint32(0x030303), uint16(7), uint16(7), uint16(7), int8(0), int8(0), int8(0), int8(1), uint8(2))
+	f.Add(uint8(14), uint8(1), uint32(0x02030404), uint32(0), uint32(0x02030404), uint16(20), uint16(0xfd), uint16(30), int8(5), int8(0), int8(-7), int8(0), uint8(0)) // LEAKY_RELU int8
+	f.Add(uint8(15), uint8(1), uint32(0x02030404), uint32(0), uint32(0x02030404), uint16(20), uint16(0), uint16(30), int8(5), int8(0), int8(-7), int8(0), uint8(0))    // HARD_SWISH int8
 	ops := []string{"ADD", "SUB", "MUL", "SOFTMAX", "RELU", "RELU6", "LOGISTIC", "TANH",
-		"QUANTIZE", "DEQUANTIZE", "RESHAPE", "CONCATENATION", "PAD", "MEAN"}
+		"QUANTIZE", "DEQUANTIZE", "RESHAPE", "CONCATENATION", "PAD", "MEAN", "LEAKY_RELU", "HARD_SWISH"}
 	types := []format.DType{format.Float32, format.Int8, format.Int16, format.Int32, format.UInt8, format.Int64}
 	shape := func(v uint32) []int {
 		n := int(v>>24) % 4
@@ -74,6 +76,7 @@ func FuzzElementwiseOps(f *testing.F) {
 			Axis:       int32(axis),
 			KeepDims:   flags&4 != 0,
 			Beta:       float32(flags%3) * 0.5,
+			Alpha:      float32(int8(q2)) / 16,
 		}, inputs, out)
 		ip, err := runtime.LoadModel(&b.m)
 		if err != nil {

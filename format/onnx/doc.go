@@ -92,6 +92,11 @@
 //	Add, Sub, Mul, Div   ADD, SUB, MUL with numpy broadcasting; Div only by
 //	                     a constant (a MUL by its reciprocal)
 //	Sigmoid, Tanh        LOGISTIC, TANH
+//	LeakyRelu            LEAKY_RELU with its alpha (default 0.01)
+//	HardSwish            HARD_SWISH
+//	HardSigmoid          only in x·HardSigmoid(x) with alpha 1/6 and beta
+//	                     0.5 (hard swish before opset 14), the Mul its only
+//	                     reader: one HARD_SWISH
 //	Softmax              SOFTMAX over the last stored dimension (ONNX's
 //	                     last axis, or the channels of an NHWC tensor);
 //	                     before opset 13 the flattened tail, with RESHAPEs

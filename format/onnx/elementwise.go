@@ -193,6 +193,12 @@ func (im *importer) binaryConstFirst(op string, c, x *value, name string, act fo
 
 // emitLike emits an elementwise op whose output is laid out like x.
 func (im *importer) emitLike(op string, x *value, inputs []int32, name string, source int32, act format.Activation) (*value, error) {
+	return im.emitLikeOpts(op, x, inputs, name, source, format.Options{Activation: act})
+}
+
+// emitLikeOpts is emitLike for an op with options besides the activation.
+func (im *importer) emitLikeOpts(op string, x *value, inputs []int32, name string, source int32, opts format.Options) (*value, error) {
+	act := opts.Activation
 	if err := im.checkInfo(name, x.shape); err != nil {
 		return nil, err
 	}
@@ -203,12 +209,17 @@ func (im *importer) emitLike(op string, x *value, inputs []int32, name string, s
 	if source >= 0 {
 		im.values[name] = v
 	}
-	im.emit(op, inputs, []int32{out}, format.Options{Activation: act})
+	im.emit(op, inputs, []int32{out}, opts)
 	return v, nil
 }
 
 // unary translates an elementwise op of one input, in any layout.
 func (im *importer) unary(n *node, op string) error {
+	return im.unaryOpts(n, op, format.Options{})
+}
+
+// unaryOpts is unary for an op with options.
+func (im *importer) unaryOpts(n *node, op string, opts format.Options) error {
 	x, err := im.activation(n, 0)
 	if err != nil {
 		return err
@@ -221,7 +232,58 @@ func (im *importer) unary(n *node, op string) error {
 	if err != nil {
 		return err
 	}
-	_, err = im.emitLike(op, x, []int32{t}, name, im.source[name], format.ActNone)
+	_, err = im.emitLikeOpts(op, x, []int32{t}, name, im.source[name], opts)
+	return err
+}
+
+// leakyRelu translates LeakyRelu to LEAKY_RELU with its alpha.
+func (im *importer) leakyRelu(n *node) error {
+	alpha, err := im.floatAttr(n, "alpha", 0.01)
+	if err != nil {
+		return err
+	}
+	return im.unaryOpts(n, "LEAKY_RELU", format.Options{Alpha: alpha})
+}
+
+// hardSigmoid translates x·HardSigmoid(x) with alpha 1/6 and beta 1/2, the
+// way exporters write HardSwish before opset 14, to one HARD_SWISH that
+// absorbs the Mul. HardSigmoid used any other way is refused.
+func (im *importer) hardSigmoid(n *node) error {
+	alpha, err := im.floatAttr(n, "alpha", 0.2)
+	if err != nil {
+		return err
+	}
+	beta, err := im.floatAttr(n, "beta", 0.5)
+	if err != nil {
+		return err
+	}
+	x, err := im.activation(n, 0)
+	if err != nil {
+		return err
+	}
+	name, err := im.output(n)
+	if err != nil {
+		return err
+	}
+	if math.Abs(float64(alpha)-1.0/6) > 1e-6 || beta != 0.5 {
+		return im.errorf("HardSigmoid with alpha %g and beta %g is not supported, only alpha 1/6 and beta 0.5 in a hard swish x·HardSigmoid(x)", alpha, beta)
+	}
+	i := im.onlyUse(name)
+	var mul *node
+	if i >= 0 {
+		mul = im.g.nodes[i]
+	}
+	if mul == nil || mul.opType != "Mul" || len(mul.inputs) != 2 || len(mul.outputs) != 1 || mul.outputs[0] == "" ||
+		im.values[mul.inputs[0]] != x && im.values[mul.inputs[1]] != x {
+		return im.errorf("HardSigmoid is supported only in a hard swish: x·HardSigmoid(x), the Mul its only reader")
+	}
+	t, err := im.stored(x)
+	if err != nil {
+		return err
+	}
+	im.absorbed[i] = true
+	out := mul.outputs[0]
+	_, err = im.emitLikeOpts("HARD_SWISH", x, []int32{t}, out, im.source[out], format.Options{})
 	return err
 }
 

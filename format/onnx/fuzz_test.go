@@ -55,12 +55,22 @@ func seedModels() [][]byte {
 	g.node("MatMul", []string{"x", "B"}, []string{"mm"})
 	g.node("Add", []string{"mm", "c"}, []string{"a"})
 	g.node("Clip", []string{"a", "lo", "hi"}, []string{"r6"})
-	g.node("Sigmoid", []string{"r6"}, []string{"s"})
+	g.node("Sigmoid", []string{"r6"}, []string{"s0"})
+	g.node("LeakyRelu", []string{"s0"}, []string{"lk"}, attrFloat("alpha", 0.1))
+	g.node("HardSigmoid", []string{"lk"}, []string{"hsig"}, attrFloat("alpha", 1.0/6))
+	g.node("Mul", []string{"lk", "hsig"}, []string{"s"})
 	g.node("Unsqueeze", []string{"s"}, []string{"u"}, attrIntList("axes", 1))
 	g.node("Squeeze", []string{"u"}, []string{"q"}, attrIntList("axes", 1))
 	g.node("Flatten", []string{"q"}, []string{"f"})
 	g.node("Tanh", []string{"f"}, []string{"y"})
 	g.output("y", 2, 6)
+	seeds = append(seeds, g.build())
+
+	g = &tgraph{opset: 14}
+	g.input("x", 1, 3, 2, 2)
+	g.node("HardSwish", []string{"x"}, []string{"h"})
+	g.node("LeakyRelu", []string{"h"}, []string{"y"})
+	g.output("y", 1, 3, 2, 2)
 	seeds = append(seeds, g.build())
 	return seeds
 }

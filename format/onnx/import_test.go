@@ -433,6 +433,51 @@ func TestElementwise(t *testing.T) {
 	t.Errorf("Clip(0, 6) not fused into a MUL: ops %v", opNames(m))
 }
 
+// TestLeakyReluHardSwish covers LeakyRelu (given and default alpha),
+// HardSwish (opset 14) and the older x·HardSigmoid(x) form of it, against
+// the ONNX definitions.
+func TestLeakyReluHardSwish(t *testing.T) {
+	const c, h, w = 3, 2, 4
+	x := randFloats(4, c*h*w)
+	g := &tgraph{opset: 14}
+	g.input("x", 1, c, h, w)
+	g.init("five", []int{}, []float32{5})
+	g.node("LeakyRelu", []string{"x"}, []string{"l"}, attrFloat("alpha", 0.2))
+	g.node("LeakyRelu", []string{"x"}, []string{"l2"})
+	g.node("Mul", []string{"x", "five"}, []string{"m"}) // to [-5, 5)
+	g.node("HardSwish", []string{"m"}, []string{"hs"})
+	g.node("HardSigmoid", []string{"m"}, []string{"sig"}, attrFloat("alpha", 1.0/6), attrFloat("beta", 0.5))
+	g.node("Mul", []string{"sig", "m"}, []string{"hs2"})
+	g.node("Concat", []string{"l", "l2", "hs", "hs2"}, []string{"y"}, attrInt("axis", 1))
+	g.output("y", 1, 4*c, h, w)
+	outs, m := run(t, g.build(), [][]int{{1, c, h, w}}, [][]int{{1, 4 * c, h, w}}, false, x)
+
+	hw := h * w
+	want := make([]float32, 4*c*hw)
+	for i, v := range x {
+		ch, p := i/hw, i%hw
+		leaky := func(alpha float64) float32 {
+			return float32(max(float64(v), 0) + min(float64(v), 0)*alpha)
+		}
+		mv := 5 * float64(v)
+		hswish := float32(mv * max(0, min(1, mv/6+0.5)))
+		want[ch*hw+p] = leaky(0.2)
+		want[(c+ch)*hw+p] = leaky(0.01)
+		want[(2*c+ch)*hw+p] = hswish
+		want[(3*c+ch)*hw+p] = hswish
+	}
+	near(t, "leaky relu, hard swish", outs[0], want, 1e-6)
+	if got := opNames(m); !slices.Equal(got, []string{"LEAKY_RELU", "LEAKY_RELU", "MUL", "HARD_SWISH", "HARD_SWISH", "CONCATENATION"}) {
+		t.Errorf("ops %v", got)
+	}
+	if a0, a1 := m.Operators[0].Options.Alpha, m.Operators[1].Options.Alpha; a0 != 0.2 || a1 != 0.01 {
+		t.Errorf("alphas %g, %g, want 0.2, 0.01", a0, a1)
+	}
+	if got, want := m.Tensors[m.Operators[4].Outputs[0]].Name, "hs2"; got != want {
+		t.Errorf("x·HardSigmoid(x) output is named %q, want %q", got, want)
+	}
+}
+
 // TestSoftmaxOpset11 checks the pre-13 Softmax, which flattens at axis.
 func TestSoftmaxOpset11(t *testing.T) {
 	x := randFloats(1, 2*3*2*2)
@@ -639,6 +684,23 @@ func TestImportErrors(t *testing.T) {
 			g.outputs = append(g.outputs, valueInfoMsg("u", []int{1, 1, 4}))
 			return g.build()
 		}, `"a" must be a constant`},
+		{"hard sigmoid alone", func(g *tgraph) []byte {
+			g.node("HardSigmoid", []string{"x"}, []string{"hs"}, attrFloat("alpha", 1.0/6))
+			g.outputs = append(g.outputs, valueInfoMsg("hs", []int{1, 4}))
+			return g.build()
+		}, "only in a hard swish"},
+		{"hard sigmoid times another value", func(g *tgraph) []byte {
+			g.node("HardSigmoid", []string{"x"}, []string{"hs"}, attrFloat("alpha", 1.0/6))
+			g.node("Mul", []string{"hs", "y"}, []string{"m"})
+			g.outputs = []msg{valueInfoMsg("m", []int{1, 2})}
+			return g.build()
+		}, "only in a hard swish"},
+		{"hard sigmoid alpha", func(g *tgraph) []byte {
+			g.node("HardSigmoid", []string{"x"}, []string{"hs"})
+			g.node("Mul", []string{"x", "hs"}, []string{"m"})
+			g.outputs = append(g.outputs, valueInfoMsg("m", []int{1, 4}))
+			return g.build()
+		}, "alpha 0.2 and beta 0.5 is not supported"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -31,9 +31,9 @@
 // uses are ignored, whatever they are.
 //
 // Supported ops: ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D,
-// DEPTHWISE_CONV_2D, DEQUANTIZE, FULLY_CONNECTED, LOGISTIC, MAX_POOL_2D,
-// MEAN, MUL, PAD, QUANTIZE, RELU, RELU6, RESHAPE, SOFTMAX, SUB, SVDF, TANH,
-// UNIDIRECTIONAL_SEQUENCE_LSTM. Supported tensor types: FLOAT32, INT8,
+// DEPTHWISE_CONV_2D, DEQUANTIZE, FULLY_CONNECTED, HARD_SWISH, LEAKY_RELU,
+// LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, QUANTIZE, RELU, RELU6, RESHAPE,
+// SOFTMAX, SUB, SVDF, TANH, UNIDIRECTIONAL_SEQUENCE_LSTM. Supported tensor types: FLOAT32, INT8,
 // INT16, INT32, UINT8, INT64, BOOL. Anything else, custom ops included, is
 // an error that names every offending operator or tensor with its index,
 // e.g. `tflite: unsupported operators: #3 GATHER, #7 WHILE`.

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	flatbuffers "github.com/google/flatbuffers/go"
+
 	"github.com/edgeq/edgeq/format"
 	"github.com/edgeq/edgeq/internal/shareddata"
 )
@@ -19,6 +21,16 @@ func FuzzImport(f *testing.F) {
 	fm.tensors[0].typ = 9
 	fm.tensors[0].quant = &fbQuant{scale: []float32{0.5}, zeroPoint: []int64{1}}
 	fm.operators[0].intermediates = []int32{2}
+	f.Add(fm.build())
+	fm = addModel() // LEAKY_RELU with its options, then HARD_SWISH
+	fm.opcodes = []fbOpcode{{deprecated: 98, builtin: 98}, {deprecated: 117, builtin: 117}}
+	fm.operators = []fbOperator{
+		{opcode: 0, inputs: []int32{0}, outputs: []int32{1}, optType: 75,
+			options: optionsTable(1, func(b *flatbuffers.Builder) { b.PrependFloat32Slot(0, 0.2, 0) })},
+		{opcode: 1, inputs: []int32{1}, outputs: []int32{2}},
+	}
+	fm.tensors[1].buffer = 0
+	fm.buffers = nil
 	f.Add(fm.build())
 	for _, path := range fuzzSeeds() {
 		// The fuzzer minimizes every new interesting input, which takes

@@ -299,6 +299,11 @@ func TestImportOptions(t *testing.T) {
 		{"tanh", 28, 0, 0, nil, format.Options{}, ""},
 		{"relu", 19, 0, 0, nil, format.Options{}, ""},
 		{"relu6", 21, 0, 0, nil, format.Options{}, ""},
+		{"leaky_relu", 98, 75, 1, func(b *fb) { b.PrependFloat32Slot(0, 0.2, 0) }, format.Options{Alpha: 0.2}, ""},
+		{"leaky_relu default alpha", 98, 75, 1, func(b *fb) {}, format.Options{}, ""},
+		{"leaky_relu no table", 98, 0, 0, nil, format.Options{}, ""},
+		{"leaky_relu wrong options", 98, 9, 1, func(b *fb) {}, format.Options{}, "builtin options of type 9, want 75"},
+		{"hard_swish", 117, 0, 0, nil, format.Options{}, ""},
 
 		{"wrong options type", 3, 5, 6, func(b *fb) {}, format.Options{}, "tflite: operator 0 (CONV_2D): builtin options of type 5, want 1"},
 		{"unknown activation", 9, 8, 5, func(b *fb) { b.PrependInt8Slot(0, 5, 0) }, format.Options{}, "unsupported fused activation 5"},

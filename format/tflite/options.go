@@ -62,6 +62,7 @@ const (
 	concatActivation = 1
 	reshapeNewShape  = 0 // ReshapeOptions
 	reducerKeepDims  = 0 // ReducerOptions
+	leakyReluAlpha   = 0 // LeakyReluOptions
 )
 
 // optionTypes gives the BuiltinOptions type each op with options carries.
@@ -81,6 +82,7 @@ var optionTypes = map[int32]uint8{
 	opConcatenation:      optConcatenation,
 	opReshape:            optReshape,
 	opMean:               optReducer,
+	opLeakyRelu:          optLeakyRelu,
 }
 
 // options fills o from the op's builtin options table t of union type typ.
@@ -159,6 +161,8 @@ func (im *importer) options(code int32, typ uint8, t table, o *format.Options) e
 		o.NewShape = t.int32s(reshapeNewShape)
 	case opMean:
 		o.KeepDims = t.bool(reducerKeepDims, false)
+	case opLeakyRelu:
+		o.Alpha = t.float32(leakyReluAlpha, 0)
 	}
 	if code == opConv2D || code == opDepthwiseConv2D {
 		// Some converters write 0 for "no dilation".

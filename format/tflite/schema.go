@@ -98,6 +98,7 @@ const (
 	optReducer               = 27
 	optSub                   = 28
 	optUnidirectionalSeqLSTM = 71
+	optLeakyRelu             = 75
 )
 
 // TFLite BuiltinOperator codes of the supported ops.
@@ -123,7 +124,9 @@ const (
 	opMean               = 40
 	opSub                = 41
 	opUnidirectionalLSTM = 44
+	opLeakyRelu          = 98
 	opQuantize           = 114
+	opHardSwish          = 117
 )
 
 // supportedOps lists the builtin ops the importer accepts.
@@ -133,6 +136,7 @@ var supportedOps = map[int32]bool{
 	opLogistic: true, opMaxPool2D: true, opMul: true, opRelu: true, opRelu6: true,
 	opReshape: true, opSoftmax: true, opSVDF: true, opTanh: true, opPad: true,
 	opMean: true, opSub: true, opUnidirectionalLSTM: true, opQuantize: true,
+	opLeakyRelu: true, opHardSwish: true,
 }
 
 // builtinNames holds the name of every TFLite BuiltinOperator, by code, so
