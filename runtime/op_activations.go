@@ -25,6 +25,16 @@ func (n *node) unaryTensors() (in, out *Tensor, err error) {
 	return in, out, nil
 }
 
+// unaryQuant returns the per-tensor quantization of an elementwise op's
+// integer input and output.
+func (n *node) unaryQuant(in, out *Tensor) (inScale float32, inZero int32, outScale float32, outZero int32, err error) {
+	if inScale, inZero, err = n.perTensorQuant(in); err != nil {
+		return
+	}
+	outScale, outZero, err = n.perTensorQuant(out)
+	return
+}
+
 // lutEval returns the eval of an int8 op precomputed as a table.
 func lutEval(lut *kernels.LUT8, in, out *Tensor) evalFunc {
 	return func() error {
@@ -51,11 +61,7 @@ func prepareRelu(n *node, six bool) (evalFunc, error) {
 	default:
 		return nil, n.errorf("input tensor %d (%s) has type %s, want float32, int8 or int16", in.Index, in.Name, in.Type)
 	}
-	is, iz, err := n.perTensorQuant(in)
-	if err != nil {
-		return nil, err
-	}
-	outScale, oz, err := n.perTensorQuant(out)
+	is, iz, outScale, oz, err := n.unaryQuant(in, out)
 	if err != nil {
 		return nil, err
 	}
@@ -107,11 +113,7 @@ func prepareSigmoid(n *node, tanh bool) (evalFunc, error) {
 	default:
 		return nil, n.errorf("input tensor %d (%s) has type %s, want float32, int8 or int16", in.Index, in.Name, in.Type)
 	}
-	is, iz, err := n.perTensorQuant(in)
-	if err != nil {
-		return nil, err
-	}
-	outScale, oz, err := n.perTensorQuant(out)
+	is, iz, outScale, oz, err := n.unaryQuant(in, out)
 	if err != nil {
 		return nil, err
 	}

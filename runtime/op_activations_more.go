@@ -28,11 +28,7 @@ func prepareLeakyRelu(n *node) (evalFunc, error) {
 	default:
 		return nil, n.errorf("input tensor %d (%s) has type %s, want float32, int8 or int16", in.Index, in.Name, in.Type)
 	}
-	is, iz, err := n.perTensorQuant(in)
-	if err != nil {
-		return nil, err
-	}
-	outScale, oz, err := n.perTensorQuant(out)
+	is, iz, outScale, oz, err := n.unaryQuant(in, out)
 	if err != nil {
 		return nil, err
 	}
@@ -66,11 +62,7 @@ func prepareHardSwish(n *node) (evalFunc, error) {
 	default:
 		return nil, n.errorf("input tensor %d (%s) has type %s, want float32 or int8", in.Index, in.Name, in.Type)
 	}
-	is, iz, err := n.perTensorQuant(in)
-	if err != nil {
-		return nil, err
-	}
-	outScale, oz, err := n.perTensorQuant(out)
+	is, iz, outScale, oz, err := n.unaryQuant(in, out)
 	if err != nil {
 		return nil, err
 	}
